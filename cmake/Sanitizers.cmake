@@ -1,0 +1,10 @@
+# GREENLIGHT_SANITIZE=address builds everything with ASan+UBSan; =thread with TSan.
+if(GREENLIGHT_SANITIZE STREQUAL "address")
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+elseif(GREENLIGHT_SANITIZE STREQUAL "thread")
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=thread)
+elseif(NOT GREENLIGHT_SANITIZE STREQUAL "")
+  message(FATAL_ERROR "GREENLIGHT_SANITIZE must be address, thread or empty, not '${GREENLIGHT_SANITIZE}'")
+endif()
