@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs everything greenlight needs to build, test and run its demo, from Debian's packages.
+# Safe to run again: it only calls apt-get when a package is missing.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  g++ cmake ninja-build ccache pkg-config make clang libclang-rt-14-dev
+  # libraries (see README: which and why)
+  libyaml-cpp-dev nlohmann-json3-dev libarchive-dev libcli11-dev libssl-dev libacl1-dev
+  googletest libgtest-dev libbenchmark-dev
+  # what the tests, the demo and the sample app's hooks run
+  acl python3 curl zip unzip procps tar gzip passwd
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  status="$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)"
+  [[ "$status" == "install ok installed" ]] || missing+=("$package")
+done
+
+if ((${#missing[@]} > 0)); then
+  echo "installing: ${missing[*]}"
+  if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,20 @@
+// The subcommands of the `greenlight` binary. Each registers its options on the CLI11 app and
+// returns a function that runs it and yields the exit code.
+#pragma once
+
+#include <functional>
+
+namespace CLI {
+class App;
+}
+
+namespace greenlight::cli {
+
+using CommandRunner = std::function<int()>;
+
+// `greenlight local`: run an AppSpec lifecycle on this machine without a server.
+CommandRunner addLocalCommand(CLI::App& app);
+// `greenlight validate`: lint an AppSpec file, a bundle archive or a bundle folder.
+CommandRunner addValidateCommand(CLI::App& app);
+
+}  // namespace greenlight::cli
