@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang and runs each for a bounded time.
+# Usage: scripts/fuzz.sh [SECONDS_PER_TARGET]   (default 30)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-30}"
+build_dir=build-fuzz
+export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/greenlight-ccache}"
+CC=clang-14 CXX=clang++-14 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DGREENLIGHT_FUZZ=ON -DGREENLIGHT_WERROR=OFF >/dev/null
+cmake --build "$build_dir" --target appspec_fuzz bundle_fuzz
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+# Seeds: the real-world AppSpec corpus, and small archives of the sample app.
+mkdir -p "$work/appspec" "$work/bundle"
+cp ../shared/corpus/appspec/*.yml ../shared/corpus/appspec/*.json "$work/appspec/" 2>/dev/null || true
+cp examples/sample-app/appspec.yml "$work/appspec/sample.yml"
+tar -C examples -cf "$work/bundle/sample.tar" sample-app
+tar -C examples -czf "$work/bundle/sample.tgz" sample-app
+(cd examples && zip -qr "$work/bundle/sample.zip" sample-app)
+
+for target in appspec bundle; do
+  echo "fuzzing ${target} for ${seconds}s"
+  mkdir -p "$work/${target}-artifacts"
+  "$build_dir/fuzz/${target}_fuzz" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    -artifact_prefix="$work/${target}-artifacts/" -print_final_stats=1 "$work/$target" 2>"$work/$target.log" || {
+      tail -50 "$work/$target.log"
+      echo "fuzz target ${target} found a failure; the input is reproduced above" >&2
+      exit 1
+    }
+  grep -E "stat::number_of_executed_runs|Done" "$work/$target.log" | tail -2
+done
