@@ -25,8 +25,15 @@ struct InstallRecord {
   std::vector<std::string> paths;
 };
 
+// The behaviour in force: the AppSpec's `file_exists_behavior`, else options.fileExistsBehavior
+// (the deployment's --file-exists-behavior). As in CodeDeploy, the AppSpec wins.
+appspec::FileExistsBehavior effectiveFileExistsBehavior(const appspec::AppSpec& spec,
+                                                        const InstallOptions& options);
+
 // Removes the files a previous deployment installed (files and links first, then the
 // directories it created if they are empty, deepest first). Missing entries are fine.
+// Never follows a link at an entry (the link is removed). An entry that is not absolute or holds
+// ".." makes it refuse the whole list (code "InstallRecordCorrupt") before removing anything.
 // `log` receives one line per notable action.
 Status removePreviousInstall(const InstallRecord& previous, const std::filesystem::path& installRoot,
                              std::vector<std::string>& log);
@@ -36,6 +43,9 @@ Status removePreviousInstall(const InstallRecord& previous, const std::filesyste
 // destination file is an error (code "FileExists", naming the file and the three behaviours)
 // under DISALLOW, replaced under OVERWRITE, kept under RETAIN.
 // Sources must stay inside archiveRoot (code "InvalidAppSpec" otherwise).
+// All conflicts are checked before anything is copied. Links in the bundle are installed as links;
+// file modes are kept (without set-id/sticky bits). The behaviour is effectiveFileExistsBehavior().
+// If copying fails midway, the paths created so far are removed again.
 Result<InstallRecord> installFiles(const appspec::AppSpec& spec, const InstallOptions& options,
                                    std::vector<std::string>& log);
 
@@ -46,7 +56,8 @@ Result<InstallRecord> installFiles(const appspec::AppSpec& spec, const InstallOp
 Status applyPermissions(const appspec::AppSpec& spec, const InstallRecord& installed,
                         const std::filesystem::path& installRoot, std::vector<std::string>& log);
 
-// The cleanup list on disk: one path per line.
+// The cleanup list on disk: one path per line. A missing file reads as an empty record; writing
+// replaces the file atomically (temporary file, fsync, rename).
 Result<InstallRecord> readInstallRecord(const std::filesystem::path& file);
 Status writeInstallRecord(const InstallRecord& record, const std::filesystem::path& file);
 
