@@ -23,7 +23,7 @@ Result<std::vector<gid_t>> groupsOf(const std::string& name, gid_t primaryGroup)
     }
     // Too small: count now holds the number needed.
     groups.resize(static_cast<size_t>(count) > groups.size() ? static_cast<size_t>(count)
-                                                              : groups.size() * 2);
+                                                             : groups.size() * 2);
   }
   return Error{"RunasGroupsUnreadable",
                "could not read the groups of user '" + name +
@@ -38,7 +38,8 @@ Result<LoginUser> lookUpLoginUser(const std::string& name) {
   passwd entry{};
   passwd* found = nullptr;
   int rc = 0;
-  while ((rc = ::getpwnam_r(name.c_str(), &entry, buffer.data(), buffer.size(), &found)) == ERANGE &&
+  while ((rc = ::getpwnam_r(name.c_str(), &entry, buffer.data(), buffer.size(), &found)) ==
+             ERANGE &&
          buffer.size() < (1U << 20)) {
     buffer.resize(buffer.size() * 2);
   }

@@ -1,4 +1,5 @@
-// The last N bytes of a hook's output, in memory bounded by 2·N whatever the hook prints.
+// The last N bytes of a hook's output, in memory bounded by a small multiple of N (below 3·N)
+// whatever the hook prints.
 #pragma once
 
 #include <cstddef>
@@ -19,7 +20,8 @@ class OutputTail {
 
  private:
   size_t capacity_;
-  std::string buffer_;  // may hold up to 2·capacity_ between trims, so trimming is amortised
+  std::string
+      buffer_;  // holds up to 2·capacity_ (plus one chunk) between trims, so trimming is amortised
   bool truncated_ = false;
 };
 

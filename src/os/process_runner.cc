@@ -98,10 +98,12 @@ Result<ExecPlan> planExec(const ProcessSpec& spec) {
     auto user = lookUpLoginUser(*spec.runas);
     if (!user) return user.error();
     if (::geteuid() != 0 && user->uid != ::geteuid()) {
-      return Error{"RunasNotPermitted",
-                   "cannot run the hook as '" + user->name + "' (runas in the AppSpec): greenlight "
-                   "runs as '" + currentUserName() + "', and only root can switch users; run the "
-                   "agent as root or remove runas"};
+      return Error{"RunasNotPermitted", "cannot run the hook as '" + user->name +
+                                            "' (runas in the AppSpec): greenlight "
+                                            "runs as '" +
+                                            currentUserName() +
+                                            "', and only root can switch users; run the "
+                                            "agent as root or remove runas"};
     }
     plan.switchUser = ::geteuid() == 0;
     plan.userName = user->name;
@@ -113,7 +115,8 @@ Result<ExecPlan> planExec(const ProcessSpec& spec) {
     if (!user->home.empty()) plan.directories.push_back(user->home);
     plan.directories.push_back("/");
   }
-  for (const auto& [name, value] : environment) plan.environmentStorage.push_back(name + "=" + value);
+  for (const auto& [name, value] : environment)
+    plan.environmentStorage.push_back(name + "=" + value);
   plan.argv = pointersTo(plan.argvStorage);
   plan.envp = pointersTo(plan.environmentStorage);
   return plan;
@@ -150,7 +153,8 @@ Result<ExecPlan> planExec(const ProcessSpec& spec) {
   }
 
   if (plan.switchUser) {
-    if (::setgroups(plan.groups.size(), plan.groups.data()) != 0) reportAndExit(kStatusFd, ChildStage::Groups);
+    if (::setgroups(plan.groups.size(), plan.groups.data()) != 0)
+      reportAndExit(kStatusFd, ChildStage::Groups);
     if (::setgid(plan.gid) != 0) reportAndExit(kStatusFd, ChildStage::GroupId);
     if (::setuid(plan.uid) != 0) reportAndExit(kStatusFd, ChildStage::UserId);
   }
@@ -182,28 +186,36 @@ std::string describeFailure(const ChildFailure& failure, const ExecPlan& plan) {
   const std::string asUser = plan.userName.empty() ? "" : " as user '" + plan.userName + "'";
   switch (failure.stage) {
     case ChildStage::Stdio:
-      return errnoError("SpawnFailed", "could not connect the output of hook " + hook, failure.error).message;
+      return errnoError("SpawnFailed", "could not connect the output of hook " + hook,
+                        failure.error)
+          .message;
     case ChildStage::Groups:
     case ChildStage::GroupId:
     case ChildStage::UserId:
       return errnoError("SpawnFailed",
-                        "could not switch to user '" + plan.userName + "' (runas in the AppSpec) for hook " + hook,
-                        failure.error).message;
+                        "could not switch to user '" + plan.userName +
+                            "' (runas in the AppSpec) for hook " + hook,
+                        failure.error)
+          .message;
     case ChildStage::WorkingDirectory:
       return errnoError("SpawnFailed",
-                        "could not enter the working directory '" + plan.directories.front() + "'" + asUser +
-                            " for hook " + hook,
-                        failure.error).message;
+                        "could not enter the working directory '" + plan.directories.front() + "'" +
+                            asUser + " for hook " + hook,
+                        failure.error)
+          .message;
     case ChildStage::Exec:
       break;
   }
-  std::string message = errnoError("SpawnFailed", "cannot run hook " + hook + asUser, failure.error).message;
+  std::string message =
+      errnoError("SpawnFailed", "cannot run hook " + hook + asUser, failure.error).message;
   switch (failure.error) {
     case ENOENT:
-      return message + "; check the hook's location in the AppSpec, that the file is in the revision, "
-                       "and that the interpreter on its #! line is installed";
+      return message +
+             "; check the hook's location in the AppSpec, that the file is in the revision, "
+             "and that the interpreter on its #! line is installed";
     case EACCES:
-      return message + "; make the script executable (chmod +x) and its folders searchable" + asUser;
+      return message + "; make the script executable (chmod +x) and its folders searchable" +
+             asUser;
     case ENOEXEC:
       return message + "; it is neither a program nor a script starting with a #! line";
     default:
@@ -219,7 +231,8 @@ struct Pipe {
 Result<Pipe> makePipe(const char* purpose) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) {
-    return errnoError("SpawnFailed", std::string("could not create the ") + purpose + " pipe", errno);
+    return errnoError("SpawnFailed", std::string("could not create the ") + purpose + " pipe",
+                      errno);
   }
   return Pipe{aboveStdio(UniqueFd(fds[0])), aboveStdio(UniqueFd(fds[1]))};
 }
@@ -306,7 +319,8 @@ ProcessResult PosixProcessRunner::run(const ProcessSpec& spec, const OutputCallb
   auto status = makePipe("status");
   if (!status) return spawnFailed(status.error());
   UniqueFd devNull = aboveStdio(UniqueFd(::open("/dev/null", O_RDONLY | O_CLOEXEC)));
-  if (!devNull.valid()) return spawnFailed(errnoError("SpawnFailed", "could not open /dev/null", errno));
+  if (!devNull.valid())
+    return spawnFailed(errnoError("SpawnFailed", "could not open /dev/null", errno));
   const long maxFd = ::sysconf(_SC_OPEN_MAX);
 
   // Block every signal across fork so no handler of the embedding program runs in the child
@@ -322,7 +336,9 @@ ProcessResult PosixProcessRunner::run(const ProcessSpec& spec, const OutputCallb
   }
   int forkError = errno;
   ::pthread_sigmask(SIG_SETMASK, &previousMask, nullptr);
-  if (pid < 0) return spawnFailed(errnoError("SpawnFailed", "could not start hook '" + plan->executable + "'", forkError));
+  if (pid < 0)
+    return spawnFailed(
+        errnoError("SpawnFailed", "could not start hook '" + plan->executable + "'", forkError));
   ::setpgid(pid, pid);  // EACCES once the child has exec'd: it did it itself, which is enough
   const auto deadline = Clock::now() + spec.timeout;
   output->writeEnd.reset();
@@ -411,8 +427,9 @@ ProcessResult PosixProcessRunner::run(const ProcessSpec& spec, const OutputCallb
   } else if (statusLost) {
     result.outcome = ProcessOutcome::Exited;
     result.exitCode = -1;
-    result.error = "the hook's exit status was collected by another part of greenlight (SIGCHLD is "
-                   "ignored or reaped elsewhere); treating the hook as failed";
+    result.error =
+        "the hook's exit status was collected by another part of greenlight (SIGCHLD is "
+        "ignored or reaped elsewhere); treating the hook as failed";
   } else if (WIFSIGNALED(waitStatus)) {
     result.outcome = ProcessOutcome::Signaled;
     result.signal = WTERMSIG(waitStatus);

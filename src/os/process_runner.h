@@ -44,7 +44,11 @@ using OutputCallback = std::function<void(std::string_view chunk)>;
 // Called once the child is started, with its pid (== its process group id), before waiting.
 using StartedCallback = std::function<void(pid_t processGroup)>;
 
-// Not thread-safe per instance; a runner may be reused sequentially.
+// Not thread-safe per instance; a runner may be reused sequentially. Separate instances may run
+// concurrently. The callbacks must not throw. The runner installs no signal handler; it learns of
+// the hook's exit through a pidfd and waitpid on that pid only, so a SIGCHLD handler elsewhere is
+// harmless unless it reaps other processes' children (waitpid(-1)) or SIGCHLD is ignored: then the
+// exit status is lost and the result says so (Exited, exitCode -1, error set).
 class ProcessRunner {
  public:
   virtual ~ProcessRunner() = default;

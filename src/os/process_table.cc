@@ -80,7 +80,8 @@ std::optional<ProcessEntry> readProcessEntry(pid_t pid) {
   entry.state = fields[0].empty() ? '?' : fields[0][0];
   entry.parent = static_cast<pid_t>(toNumber(fields[4 - kFirstField]));
   entry.processGroup = static_cast<pid_t>(toNumber(fields[5 - kFirstField]));
-  entry.startTime = std::strtoull(std::string(fields[kStartTimeField - kFirstField]).c_str(), nullptr, 10);
+  entry.startTime =
+      std::strtoull(std::string(fields[kStartTimeField - kFirstField]).c_str(), nullptr, 10);
   return entry;
 }
 

@@ -66,7 +66,8 @@ class ProcessTree {
   bool alive(pid_t pid) const {
     auto entry = readProcessEntry(pid);
     auto known = members_.find(pid);
-    return entry && known != members_.end() && entry->startTime == known->second && !entry->zombie();
+    return entry && known != members_.end() && entry->startTime == known->second &&
+           !entry->zombie();
   }
 
   // Sends `signal` to every member still alive; returns how many were alive.

@@ -15,14 +15,22 @@ using ProcessRunnerIntegration = ProcessRunnerFixture;
 
 TEST_F(ProcessRunnerIntegration, TimeoutKillsTheWholeTreeIncludingANewSession) {
   const std::string pids = path("pids");
-  auto spec = scriptSpec(
-      "sleep 1000 &\necho $! >> '" + pids + "'\n"
-      "sleep 1000 &\necho $! >> '" + pids + "'\n"
-      "setsid sh -c 'echo $$ >> \"$0\"; exec sleep 1000' '" + pids + "' &\n"
-      "while [ \"$(wc -l < '" + pids + "')\" -lt 3 ]; do sleep 0.01; done\n"
-      "echo $$ >> '" + pids + "'\n"
-      "echo ready\n"
-      "sleep 1000\n");
+  auto spec = scriptSpec("sleep 1000 &\necho $! >> '" + pids +
+                         "'\n"
+                         "sleep 1000 &\necho $! >> '" +
+                         pids +
+                         "'\n"
+                         "setsid sh -c 'echo $$ >> \"$0\"; exec sleep 1000' '" +
+                         pids +
+                         "' &\n"
+                         "while [ \"$(wc -l < '" +
+                         pids +
+                         "')\" -lt 3 ]; do sleep 0.01; done\n"
+                         "echo $$ >> '" +
+                         pids +
+                         "'\n"
+                         "echo ready\n"
+                         "sleep 1000\n");
   spec.timeout = milliseconds(1500);
   spec.killGrace = milliseconds(1000);
   auto result = run(spec);
@@ -48,8 +56,9 @@ TEST_F(ProcessRunnerIntegration, HookIgnoringSigtermIsKilledAfterTheGrace) {
 }
 
 TEST_F(ProcessRunnerIntegration, HookGetsSigtermFirstAndItsLastWordsAreKept) {
-  auto spec = scriptSpec("trap 'echo stopping; exit 0' TERM\necho started\n"
-                         "while true; do sleep 0.05; done\n");
+  auto spec = scriptSpec(
+      "trap 'echo stopping; exit 0' TERM\necho started\n"
+      "while true; do sleep 0.05; done\n");
   spec.timeout = milliseconds(500);
   spec.killGrace = std::chrono::seconds(20);
   auto result = run(spec);
@@ -75,8 +84,8 @@ TEST_F(ProcessRunnerIntegration, KillProcessTreeReachesDaemonsOfAnExitedHook) {
 
 TEST(ProcessTreeKillerIntegration, GoneGroupIsHarmless) {
   killProcessTree(2147483647, milliseconds(100));
-  killProcessTree(0, milliseconds(100));   // never "our own group"
-  killProcessTree(-1, milliseconds(100));  // never "everyone"
+  killProcessTree(0, milliseconds(100));                  // never "our own group"
+  killProcessTree(-1, milliseconds(100));                 // never "everyone"
   EXPECT_TRUE(processStartTime(::getpid()).has_value());  // and we are still here
 }
 

@@ -22,17 +22,18 @@ TEST_F(ProcessRunnerRunas, RunsAsTheUserWithItsLoginEnvironment) {
   const auto uid = nobody->pw_uid;
   const auto gid = nobody->pw_gid;
   ::chmod(dir_.path().c_str(), 0755);  // the hook's user must be able to reach its script
-  auto spec = scriptSpec("id -u\nid -g\nid -G\npwd\n"
-                         "echo \"HOME=$HOME USER=$USER LOGNAME=$LOGNAME\"\n"
-                         "echo \"PATH=$PATH DEPLOYMENT_ID=$DEPLOYMENT_ID\"\n");
+  auto spec = scriptSpec(
+      "id -u\nid -g\nid -G\npwd\n"
+      "echo \"HOME=$HOME USER=$USER LOGNAME=$LOGNAME\"\n"
+      "echo \"PATH=$PATH DEPLOYMENT_ID=$DEPLOYMENT_ID\"\n");
   spec.environment = {{"HOME", "/root"}, {"PATH", "/root/bin"}, {"DEPLOYMENT_ID", "d-1"}};
   spec.runas = "nobody";
   auto result = run(spec);
   ASSERT_EQ(result.outcome, ProcessOutcome::Exited) << result.error;
-  EXPECT_EQ(result.outputTail,
-            std::to_string(uid) + "\n" + std::to_string(gid) + "\n" + std::to_string(gid) + "\n" +
-                dir_.path().string() + "\n" + "HOME=" + home + " USER=nobody LOGNAME=nobody\n" +
-                "PATH=/usr/local/bin:/usr/bin:/bin DEPLOYMENT_ID=d-1\n");
+  EXPECT_EQ(result.outputTail, std::to_string(uid) + "\n" + std::to_string(gid) + "\n" +
+                                   std::to_string(gid) + "\n" + dir_.path().string() + "\n" +
+                                   "HOME=" + home + " USER=nobody LOGNAME=nobody\n" +
+                                   "PATH=/usr/local/bin:/usr/bin:/bin DEPLOYMENT_ID=d-1\n");
 }
 
 TEST_F(ProcessRunnerRunas, FallsBackToHomeWhenTheWorkingDirectoryIsClosedToTheUser) {

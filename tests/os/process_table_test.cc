@@ -66,7 +66,8 @@ TEST(ProcessTable, ZombieIsListedButNotLive) {
 
 TEST(ProcessTable, ListsUs) {
   auto all = listProcesses();
-  EXPECT_TRUE(std::any_of(all.begin(), all.end(), [](const ProcessEntry& e) { return e.pid == ::getpid(); }));
+  EXPECT_TRUE(std::any_of(all.begin(), all.end(),
+                          [](const ProcessEntry& e) { return e.pid == ::getpid(); }));
 }
 
 }  // namespace
