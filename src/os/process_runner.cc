@@ -259,7 +259,7 @@ int waitForChild(pid_t pid, int* status) {
   }
 }
 
-// Reads and records what is in the output pipe now. Returns false once the pipe reached EOF.
+// Reads the output pipe one chunk at a time into the tail and the caller's callback.
 class OutputReader {
  public:
   OutputReader(size_t tailBytes, const OutputCallback& onOutput)
