@@ -47,7 +47,7 @@ using StartedCallback = std::function<void(pid_t processGroup)>;
 // Not thread-safe per instance; a runner may be reused sequentially. Separate instances may run
 // concurrently. The callbacks must not throw. The runner installs no signal handler; it learns of
 // the hook's exit through a pidfd and waitpid on that pid only, so a SIGCHLD handler elsewhere is
-// harmless unless it reaps other processes' children (waitpid(-1)) or SIGCHLD is ignored: then the
+// harmless unless it reaps children it did not start (waitpid(-1)) or SIGCHLD is ignored: then the
 // exit status is lost and the result says so (Exited, exitCode -1, error set).
 class ProcessRunner {
  public:
