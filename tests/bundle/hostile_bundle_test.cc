@@ -12,6 +12,22 @@ namespace {
 
 using HostileBundleTest = BundleFixture;
 
+// Both headers of "bomb" claim 10 bytes; the deflated data holds 2,000,000, more than libarchive
+// decompresses in one block, so greenlight's own count of written bytes must stop it.
+constexpr const char* kLyingZip = R"(
+import struct
+z = Z(); zf(z, 'appspec.yml'); zf(z, 'bomb', b'z' * 2000000); z.close()
+data = bytearray(open(out, 'rb').read())
+for signature, offset in ((b'PK\x03\x04', 22), (b'PK\x01\x02', 24)):
+    start = 0
+    while True:
+        at = data.find(signature, start)
+        if at < 0: break
+        if struct.unpack_from('<I', data, at + offset)[0] == 2000000:
+            struct.pack_into('<I', data, at + offset, 10)
+        start = at + 4
+open(out, 'wb').write(data))";
+
 TEST_F(HostileBundleTest, DotDotEntryIsRefused) {
   const auto bundle = makeArchive("b.tar", R"(
 t = T(); f(t, 'appspec.yml'); f(t, '../../evil', b'x'); t.close())");
@@ -157,22 +173,8 @@ t = T(); f(t, 'appspec.yml'); f(t, 'd/' * 100 + 'file'); t.close())");
 }
 
 TEST_F(HostileBundleTest, ZipThatLiesAboutSizesIsStoppedByRealBytes) {
-  // Both headers claim 10 bytes; the deflated data holds 2,000,000, more than libarchive
-  // decompresses in one block, so greenlight's own count must stop it. The good file written
-  // first must be removed again too.
-  const auto bundle = makeArchive("b.zip", R"(
-import struct
-z = Z(); zf(z, 'appspec.yml'); zf(z, 'bomb', b'z' * 2000000); z.close()
-data = bytearray(open(out, 'rb').read())
-for signature, offset in ((b'PK\x03\x04', 22), (b'PK\x01\x02', 24)):
-    start = 0
-    while True:
-        at = data.find(signature, start)
-        if at < 0: break
-        if struct.unpack_from('<I', data, at + offset)[0] == 2000000:
-            struct.pack_into('<I', data, at + offset, 10)
-        start = at + 4
-open(out, 'wb').write(data))");
+  // The good file written first must be removed again too.
+  const auto bundle = makeArchive("b.zip", kLyingZip);
   Limits limits;
   limits.maxFileBytes = 1000;
   const auto before = snapshot(work());
@@ -257,12 +259,12 @@ t = T(); f(t, 'appspec.yml'); t.close())");
 
 TEST_F(HostileBundleTest, EmptyExistingTargetIsKeptButEmptiedOnFailure) {
   fs::create_directories(target());
-  const auto bundle = makeArchive("b.zip", R"(
-z = Z(); zf(z, 'appspec.yml'); zf(z, 'big', b'x' * 5000); z.close())");
+  const auto bundle = makeArchive("b.zip", kLyingZip);
   Limits limits;
   limits.maxFileBytes = 1000;
   auto result = extract(bundle, BundleType::Zip, target(), limits);
   ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, "BundleTooLarge");
   EXPECT_TRUE(fs::is_directory(target()));
   EXPECT_TRUE(fs::is_empty(target()));
 }
