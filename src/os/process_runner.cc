@@ -350,6 +350,7 @@ ProcessResult PosixProcessRunner::run(const ProcessSpec& spec, const OutputCallb
     waitForChild(pid, &waitStatus);
     result.outcome = ProcessOutcome::SpawnFailed;
     result.error = describeFailure(*failure, *plan);
+    if (failure->stage == ChildStage::Exec) result.spawnErrno = failure->error;
     return finish();
   }
   status->readEnd.reset();

@@ -37,6 +37,7 @@ struct ProcessResult {
   std::vector<pid_t> leftOpenBy;  // descendants still alive in the hook's process group, if known
   std::chrono::milliseconds duration{0};
   std::string error;       // why spawning failed (SpawnFailed), e.g. "no such user 'ex2-user'"
+  int spawnErrno = 0;      // execve's errno when SpawnFailed at exec (ENOENT, EACCES, ENOEXEC), else 0
 };
 
 // Called from the running thread with each chunk of output as it arrives.
