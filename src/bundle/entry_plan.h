@@ -27,7 +27,7 @@ struct PlannedEntry {
 };
 
 // "a/./b//c" -> "a/b/c"; "./" -> "". Refuses absolute names, ".." components, empty names and
-// names longer than the limit. `what` says what is being normalised, for messages.
+// names longer than the limit.
 Result<std::string> normaliseEntryName(std::string_view raw, std::uint64_t maxPathLength);
 
 Error unsafeEntry(std::string_view name, std::string_view problem, std::string_view remedy);

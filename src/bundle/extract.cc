@@ -72,9 +72,9 @@ void undo(const PreparedTarget& prepared) {
 Result<ExtractReport> extract(const fs::path& bundle, BundleType type, const fs::path& target,
                               const Limits& limits, std::string_view appspecFilename) {
   if (target.empty()) return Error{"IoError", "no deployment folder given to extract the bundle into"};
-  // A trailing slash would make parent_path() the target itself.
-  const fs::path cleanTarget = fs::absolute(target).lexically_normal().parent_path() /
-                               fs::absolute(target).lexically_normal().filename();
+  fs::path cleanTarget = fs::absolute(target).lexically_normal();
+  // "a/b/" has an empty filename and would make parent_path() the target itself.
+  if (!cleanTarget.has_filename()) cleanTarget = cleanTarget.parent_path();
   auto existed = targetExists(cleanTarget);
   if (!existed) return existed.error();
 

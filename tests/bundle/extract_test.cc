@@ -113,7 +113,7 @@ TEST_F(ExtractTest, DirectoryBundleIsCopiedWithModesAndLinks) {
 TEST_F(ExtractTest, ExistingEmptyTargetIsFilled) {
   fs::create_directories(target());
   const auto bundle = makeArchive("b.tar", "t = T(); f(t, 'appspec.yml'); t.close()");
-  auto report = extract(bundle, BundleType::Tar, target(), Limits{});
+  auto report = extract(bundle, BundleType::Tar, target().string() + "/", Limits{});
   ASSERT_TRUE(report.ok()) << report.error().message;
   EXPECT_TRUE(fs::exists(target() / "appspec.yml"));
 }

@@ -2,8 +2,6 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
-#include <fstream>
-
 #include "bundle/bundle.h"
 #include "bundle_fixture.h"
 
