@@ -74,11 +74,18 @@ std::optional<std::string> DeploymentRoot::mostRecent(const std::string& groupId
 }
 
 Status DeploymentRoot::setLastSuccessful(const std::string& groupId, const std::string& deploymentId) {
-  return writeFileAtomically(groupDir(groupId) / "last-successful-install", deploymentId + "\n");
+  return writeGroupFile(groupId, "last-successful-install", deploymentId + "\n");
 }
 
 Status DeploymentRoot::setMostRecent(const std::string& groupId, const std::string& deploymentId) {
-  return writeFileAtomically(groupDir(groupId) / "most-recent-install", deploymentId + "\n");
+  return writeGroupFile(groupId, "most-recent-install", deploymentId + "\n");
+}
+
+Status DeploymentRoot::writeGroupFile(const std::string& groupId, const std::string& name, const std::string& content) {
+  std::error_code error;
+  fs::create_directories(groupDir(groupId), error);
+  if (error) return Error{"IoError", "cannot create " + groupDir(groupId).string() + ": " + error.message()};
+  return writeFileAtomically(groupDir(groupId) / name, content);
 }
 
 Status DeploymentRoot::writeRecord(const DeploymentRecord& record) {

@@ -73,6 +73,8 @@ class DeploymentRoot {
   std::vector<std::string> deployments(const std::string& groupId) const;
 
  private:
+  Status writeGroupFile(const std::string& groupId, const std::string& name, const std::string& content);
+
   std::filesystem::path root_;
   int lockFd_ = -1;
 };

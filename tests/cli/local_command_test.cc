@@ -93,10 +93,11 @@ TEST_F(LocalCommandIntegration, SampleAppDeployedTwiceReplacesTheOldServer) {
 }
 
 TEST_F(LocalCommandIntegration, JsonOutputRecordsEveryEvent) {
-  auto result = runCommand("GREENLIGHT_PORT=" + std::to_string(port_) + " " + quote(testing::greenlightBinary()) +
+  // Braces so that progress (stderr) is dropped and only the JSON on stdout is captured.
+  auto result = runCommand("{ GREENLIGHT_PORT=" + std::to_string(port_) + " " + quote(testing::greenlightBinary()) +
                            " local --root " + quote(dir_ / "root") + " --install-root " + quote(dir_ / "host") +
                            " --bundle " + quote(testing::sourceDir() / "examples/sample-app") +
-                           " --output json 2>/dev/null");
+                           " --output json 2>/dev/null; }");
   ASSERT_EQ(result.exitCode, 0) << result.output;
   auto json = nlohmann::json::parse(result.output);
   EXPECT_EQ(json["status"], "Succeeded");
