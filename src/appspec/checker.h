@@ -38,8 +38,6 @@ class Reporter {
 std::string childPath(const std::string& path, std::string_view key);
 std::string indexPath(const std::string& path, std::size_t index);
 
-using Entry = std::pair<Value, Value>;
-
 // Looks up the known keys of a mapping. Keys that differ from a known key only in case are
 // accepted with a warning; other keys are collected as unknown for the caller to report.
 // REQUIRES: `mapping` outlives the reader.

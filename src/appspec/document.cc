@@ -5,8 +5,11 @@
 
 #include <algorithm>
 #include <exception>
+#include <map>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 namespace greenlight::appspec::detail {
@@ -45,50 +48,76 @@ struct TooLarge {
   std::string message;
 };
 
-class YamlConverter {
+// Builds a Value tree straight from yaml-cpp's parser events. yaml-cpp's own Node tree would
+// hide duplicate keys' order no better, but YAML::LoadAll loops forever on some malformed input
+// (a stray ',' after a flow mapping), so documents are pulled one at a time instead.
+class TreeBuilder : public YAML::EventHandler {
  public:
-  Value convert(const YAML::Node& node, SourceLocation fallback, int depth) {
-    if (++nodes_ > kMaxNodes) {
-      throw TooLarge{fallback, "the document has more than " + std::to_string(kMaxNodes) +
-                                   " values (anchors and aliases included)"};
-    }
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    stack_.clear();
+    root_.reset();
+    documentStart_ = mark;
+  }
+  void OnDocumentEnd() override {}
+
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     Value value;
-    SourceLocation own{node.Mark().line + 1, node.Mark().column + 1};
-    if (node.Mark().is_null() || node.Mark().line < 0) own = fallback;
-    if (depth > kMaxDepth) {
-      throw TooLarge{own, "values are nested more than " + std::to_string(kMaxDepth) + " levels deep"};
-    }
-    value.where = own;
-    setTag(node.Tag(), value);
-    switch (node.Type()) {
-      case YAML::NodeType::Scalar:
-        value.kind = Value::Kind::Scalar;
-        value.text = node.Scalar();
-        break;
-      case YAML::NodeType::Sequence:
-        value.kind = Value::Kind::Sequence;
-        for (const YAML::Node& item : node) value.items.push_back(convert(item, own, depth + 1));
-        break;
-      case YAML::NodeType::Map:
-        value.kind = Value::Kind::Mapping;
-        for (auto it = node.begin(); it != node.end(); ++it) {
-          Value key = convert(it->first, own, depth + 1);
-          // A null value's mark points at the next token, often lines later: use the key's line.
-          Value mapped = convert(it->second, key.where, depth + 1);
-          if (mapped.isNull()) mapped.where = key.where;
-          value.entries.emplace_back(std::move(key), std::move(mapped));
-        }
-        break;
-      case YAML::NodeType::Null:
-      case YAML::NodeType::Undefined:
-        value.kind = Value::Kind::Null;
-        value.where = fallback.line > 0 ? fallback : own;
-        break;
-    }
-    return value;
+    value.where = locationOf(mark);
+    add(std::move(value), anchor, 1);
   }
 
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    auto found = anchors_.find(anchor);
+    if (found == anchors_.end()) {
+      OnNull(mark, YAML::NullAnchor);
+      return;
+    }
+    Value copy = found->second.value;
+    add(std::move(copy), YAML::NullAnchor, found->second.size);
+  }
+
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& text) override {
+    Value value;
+    value.kind = Value::Kind::Scalar;
+    value.where = locationOf(mark);
+    value.text = text;
+    setTag(tag, value);
+    add(std::move(value), anchor, 1);
+  }
+
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    open(Value::Kind::Sequence, mark, tag, anchor);
+  }
+  void OnSequenceEnd() override { close(); }
+
+  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    open(Value::Kind::Mapping, mark, tag, anchor);
+  }
+  void OnMapEnd() override { close(); }
+
+  std::optional<Value> takeRoot() { return std::move(root_); }
+  const YAML::Mark& documentStart() const { return documentStart_; }
+
  private:
+  struct Open {
+    Value value;
+    std::optional<Value> pendingKey;  // mappings: the key whose value comes next
+    YAML::anchor_t anchor = YAML::NullAnchor;
+    int size = 1;                     // values in this subtree, for the alias budget
+  };
+  struct Anchored {
+    Value value;
+    int size = 1;
+  };
+
+  static SourceLocation locationOf(const YAML::Mark& mark) {
+    if (mark.is_null() || mark.line < 0) return {};
+    return {mark.line + 1, mark.column + 1};
+  }
+
   // yaml-cpp reports "?" for a plain scalar, "!" for a quoted one, and the written tag otherwise.
   static void setTag(const std::string& tag, Value& value) {
     if (tag == "!") {
@@ -100,6 +129,62 @@ class YamlConverter {
     }
   }
 
+  void open(Value::Kind kind, const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor) {
+    Open container;
+    container.value.kind = kind;
+    container.value.where = locationOf(mark);
+    setTag(tag, container.value);
+    container.anchor = anchor;
+    if (static_cast<int>(stack_.size()) >= kMaxDepth) {
+      throw TooLarge{container.value.where,
+                     "values are nested more than " + std::to_string(kMaxDepth) + " levels deep"};
+    }
+    count(1, container.value.where);
+    stack_.push_back(std::move(container));
+  }
+
+  void close() {
+    if (stack_.empty()) return;
+    Open container = std::move(stack_.back());
+    stack_.pop_back();
+    --nodes_;  // counted when opened; add() counts it again
+    add(std::move(container.value), container.anchor, container.size);
+  }
+
+  void count(int size, const SourceLocation& where) {
+    nodes_ += size;
+    if (nodes_ > kMaxNodes) {
+      throw TooLarge{where, "the document has more than " + std::to_string(kMaxNodes) +
+                                " values (anchors and aliases included)"};
+    }
+  }
+
+  void add(Value value, YAML::anchor_t anchor, int size) {
+    count(size, value.where);
+    if (anchor != YAML::NullAnchor) anchors_[anchor] = Anchored{value, size};
+    if (stack_.empty()) {
+      root_ = std::move(value);
+      return;
+    }
+    Open& parent = stack_.back();
+    parent.size += size;
+    if (parent.value.isSequence()) {
+      parent.value.items.push_back(std::move(value));
+    } else if (!parent.pendingKey) {
+      parent.pendingKey = std::move(value);
+    } else {
+      Value key = std::move(*parent.pendingKey);
+      parent.pendingKey.reset();
+      // A null value's mark points at the next token, often lines later: use the key's line.
+      if (value.isNull()) value.where = key.where;
+      parent.value.entries.push_back(Entry{std::move(key), std::move(value)});
+    }
+  }
+
+  std::vector<Open> stack_;
+  std::optional<Value> root_;
+  std::map<YAML::anchor_t, Anchored> anchors_;
+  YAML::Mark documentStart_;
   int nodes_ = 0;
 };
 
@@ -117,7 +202,7 @@ class JsonConverter {
         keyValue.kind = Value::Kind::Scalar;
         keyValue.text = key;
         keyValue.quoted = true;
-        value.entries.emplace_back(std::move(keyValue), convert(mapped, depth + 1));
+        value.entries.push_back(Entry{std::move(keyValue), convert(mapped, depth + 1)});
       }
     } else if (json.is_array()) {
       value.kind = Value::Kind::Sequence;
@@ -146,26 +231,37 @@ struct YamlAttempt {
 YamlAttempt readYaml(std::string_view text, std::string_view fileName) {
   YamlAttempt attempt;
   try {
-    std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
-    YamlConverter converter;
-    if (documents.empty()) {
+    std::istringstream stream{std::string(text)};
+    YAML::Parser parser(stream);
+    TreeBuilder builder;
+    // Three documents at most: the AppSpec, a possible second one to warn about, and a third to
+    // notice when yaml-cpp stops making progress (it then reports the same document forever).
+    std::vector<YAML::Mark> starts;
+    for (int index = 0; index < 3 && parser.HandleNextDocument(builder); ++index) {
+      std::optional<Value> root = builder.takeRoot();
+      const YAML::Mark& start = builder.documentStart();
+      if (!starts.empty() && start.pos == starts.back().pos) {
+        attempt.error = readError(fileName, start.line + 1, start.column + 1,
+                                  "not valid YAML: unexpected text after the end of the document",
+                                  "remove what follows the document here, such as a stray ',' or bracket");
+        return attempt;
+      }
+      starts.push_back(start);
+      if (index == 0) {
+        attempt.root = std::move(root);
+      } else if (root && !root->isNull() && attempt.notes.empty()) {
+        Diagnostic note = readError(fileName, root->where.line, root->where.column,
+                                    "a second YAML document (after '---') is ignored; only the first is the AppSpec",
+                                    "remove the extra '---' separator and everything after it, or merge the "
+                                    "documents");
+        note.severity = Severity::Warning;
+        attempt.notes.push_back(std::move(note));
+      }
+    }
+    if (!attempt.root) {
       Value empty;
       empty.where = {1, 1};
       attempt.root = empty;
-    } else {
-      attempt.root = converter.convert(documents.front(), {1, 1}, 0);
-    }
-    for (std::size_t index = 1; index < documents.size(); ++index) {
-      if (documents[index].IsNull()) continue;
-      Diagnostic note;
-      note.severity = Severity::Warning;
-      note.file = std::string(fileName);
-      note.line = documents[index].Mark().line + 1;
-      note.column = documents[index].Mark().column + 1;
-      note.message = "a second YAML document (after '---') is ignored; only the first is the AppSpec";
-      note.hint = "remove the extra '---' separator and everything after it, or merge the documents";
-      attempt.notes.push_back(std::move(note));
-      break;
     }
     attempt.readable = true;
   } catch (const TooLarge& tooLarge) {

@@ -5,13 +5,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 #include "appspec/appspec.h"
 #include "appspec/diagnostics.h"
 
 namespace greenlight::appspec::detail {
+
+struct Entry;
 
 struct Value {
   enum class Kind { Null, Scalar, Sequence, Mapping };
@@ -22,12 +23,19 @@ struct Value {
   std::string tag;     // an explicit tag such as "!Ref"; empty when none was written
   SourceLocation where;
   std::vector<Value> items;                       // Sequence
-  std::vector<std::pair<Value, Value>> entries;   // Mapping, in file order, duplicates kept
+  std::vector<Entry> entries;  // Mapping, in file order, duplicates kept
 
   bool isNull() const { return kind == Kind::Null; }
   bool isScalar() const { return kind == Kind::Scalar; }
   bool isSequence() const { return kind == Kind::Sequence; }
   bool isMapping() const { return kind == Kind::Mapping; }
+};
+
+// One key: value pair of a mapping (named like std::pair's members, which it replaces because
+// a pair of an incomplete type cannot be a member of that type).
+struct Entry {
+  Value first;   // the key
+  Value second;  // the value
 };
 
 // "a mapping", "a list", "the text 'abc'", "nothing (null)" — for "expected X, found Y" messages.

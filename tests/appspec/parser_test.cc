@@ -62,6 +62,18 @@ TEST(AppSpecParser, ReadsJsonNumberVersionAndStringVersion) {
   EXPECT_TRUE(quoted.diagnostics.empty()) << dump(quoted);
 }
 
+// yaml-cpp refuses implicit keys longer than 1024 characters; nlohmann reads the JSON instead,
+// without line numbers.
+TEST(AppSpecParser, FallsBackToTheJsonReaderForJsonThatYamlRejects) {
+  std::string longKey(2000, 'k');
+  ParseResult result = parseServer("{\"version\": 0.0, \"os\": \"linux\", \"" + longKey + "\": 1}", "appspec.json");
+  ASSERT_TRUE(result.ok()) << dump(result);
+  const Diagnostic* unknown = find(result, longKey, Severity::Warning);
+  ASSERT_NE(unknown, nullptr) << dump(result);
+  EXPECT_EQ(unknown->line, 0);
+  EXPECT_EQ(result.spec->os, "linux");
+}
+
 TEST(AppSpecParser, ReportsJsonSyntaxErrorsWithTheirLine) {
   ParseResult result = parseServer("{\n  \"version\": 0.0,\n  \"os\": \"linux\",\n}\n", "appspec.json");
   ASSERT_FALSE(result.ok());
@@ -214,7 +226,7 @@ TEST(AppSpecParser, SurvivesHostileInput) {
             previous + ", *" + previous + ", *" + previous + ", *" + previous + ", *" + previous + ", *" +
             previous + ", *" + previous + ", *" + previous + "]\n";
   }
-  const std::string inputs[] = {deep, bomb, std::string("\0\xff\xfe", 3), "{", "[1, 2", "\t- a", "---\n---\n", "? [a]\n: b"};
+  const std::string inputs[] = {deep, bomb, std::string("\0\xff\xfe", 3), "{", "[1, 2", "\t- a", "---\n---\n", "? [a]\n: b", "{\"a\": 1},\n", ","};
   for (const std::string& input : inputs) {
     for (const char* name : {"appspec.yml", "appspec.json"}) {
       ParseResult result = parse(input, name);
@@ -222,6 +234,15 @@ TEST(AppSpecParser, SurvivesHostileInput) {
       EXPECT_TRUE(hasErrors(result.diagnostics));
     }
   }
+}
+
+// yaml-cpp's LoadAll loops forever on this; the parser must stop and report it instead.
+TEST(AppSpecParser, StrayCommaAfterAFlowMappingIsASyntaxError) {
+  ParseResult result = parseServer("{\"version\": 0.0,\n \"os\": \"linux\"},\n");
+  ASSERT_FALSE(result.ok());
+  ASSERT_EQ(result.diagnostics.size(), 1u) << dump(result);
+  EXPECT_EQ(result.diagnostics[0].line, 2);
+  EXPECT_NE(result.diagnostics[0].message.find("after the end of the document"), std::string::npos);
 }
 
 TEST(AppSpecParser, SecondYamlDocumentIsAWarning) {
