@@ -152,14 +152,23 @@ void walk(const Value& value, const std::string& path, Reporter& reporter) {
 
 void checkStructure(const Value& root, Reporter& reporter) { walk(root, "", reporter); }
 
+namespace {
+
+// "hooks.AfterInstall[0].location" -> "location"
+std::string lastKey(const std::string& path) {
+  std::size_t dot = path.find_last_of('.');
+  return dot == std::string::npos ? path : path.substr(dot + 1);
+}
+
+}  // namespace
+
 std::optional<std::string> readText(const Value* value, const std::string& path, Reporter& reporter,
                                     bool required, const Value& parent) {
   if (value == nullptr || value->isNull()) {
     if (required) {
       reporter.error(value ? value->where : parent.where, path,
                      value ? "is empty; a value is required" : "is missing; it is required here",
-                     "add '" + path.substr(path.find_last_of('.') == std::string::npos ? 0 : path.find_last_of('.') + 1) +
-                         ": <value>'");
+                     "add '" + lastKey(path) + ": <value>'");
     }
     return std::nullopt;
   }

@@ -29,6 +29,9 @@ void readPermissions(const Value& section, const std::string& path, const std::s
 void readServerHooks(const Value& section, const std::string& path, const std::string& os, AppSpec& spec,
                      Reporter& reporter);
 
+// The `Resources` section of a lambda or ecs AppSpec.
+void readResources(MappingReader& top, AppSpec& spec, Reporter& reporter);
+
 // True for "C:\app", "c:/app", "C:" and UNC paths ("\\server\share").
 bool isWindowsAbsolutePath(std::string_view path);
 
