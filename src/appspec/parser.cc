@@ -142,7 +142,11 @@ ParseResult parseOrThrow(std::string_view text, std::string_view fileName, const
     readTopLevel(root, options, spec, reporter);
   }
   result.diagnostics = reporter.take();
-  if (!hasErrors(result.diagnostics)) result.spec = std::move(spec);
+  if (!hasErrors(result.diagnostics)) {
+    result.spec = std::move(spec);
+  } else if (root.isMapping()) {
+    result.partial = std::move(spec);
+  }
   return result;
 }
 

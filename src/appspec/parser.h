@@ -14,6 +14,9 @@ namespace greenlight::appspec {
 
 struct ParseResult {
   std::optional<AppSpec> spec;           // present unless there are errors
+  // When there are errors but the file is a mapping: what could be read, for linting further
+  // (e.g. checking the named hook scripts against the bundle). Never to be deployed.
+  std::optional<AppSpec> partial;
   std::vector<Diagnostic> diagnostics;   // errors and warnings, in file order
   bool ok() const { return spec.has_value(); }
 };

@@ -68,9 +68,11 @@ void checkAppSpecText(const std::string& text, const std::string& name, const Va
   if (options.platform == "ecs") parseOptions.expectedPlatform = appspec::Platform::Ecs;
   auto parsed = appspec::parse(text, name, parseOptions);
   report.diagnostics.insert(report.diagnostics.end(), parsed.diagnostics.begin(), parsed.diagnostics.end());
-  if (parsed.spec) {
-    report.platform = appspec::toString(parsed.spec->platform);
-    spec = std::move(parsed.spec);
+  // With errors, the partly read AppSpec still lets the bundle checks find more problems at once.
+  std::optional<appspec::AppSpec>& readable = parsed.spec ? parsed.spec : parsed.partial;
+  if (readable) {
+    report.platform = appspec::toString(readable->platform);
+    spec = std::move(readable);
   }
 }
 
