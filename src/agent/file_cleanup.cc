@@ -90,8 +90,9 @@ Status removePreviousInstall(const InstallRecord& previous, const std::filesyste
   }
 
   if (!previous.paths.empty()) {
-    std::string line = "removed " + std::to_string(removedFiles) + " files and " +
-                       std::to_string(removedDirectories) + " folders installed by the previous deployment";
+    std::string line = "removed " + std::to_string(removedFiles) + (removedFiles == 1 ? " file and " : " files and ") +
+                       std::to_string(removedDirectories) + (removedDirectories == 1 ? " folder" : " folders") +
+                       " installed by the previous deployment";
     if (alreadyGone > 0) line += " (" + std::to_string(alreadyGone) + " were already gone)";
     log.push_back(line);
   }

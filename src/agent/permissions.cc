@@ -268,7 +268,7 @@ Status applyPermissions(const appspec::AppSpec& spec, const InstallRecord& insta
       continue;
     }
     log.push_back("applied " + describe(permission) + " to " + std::to_string(targets.size()) +
-                  " paths: " + summary(permission));
+                  (targets.size() == 1 ? " path: " : " paths: ") + summary(permission));
     if (permission.context && !selinuxEnabled) {
       log.push_back("skipped the SELinux context of " + describe(permission) + ": SELinux is not enabled on this host");
     }

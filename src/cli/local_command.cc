@@ -57,12 +57,13 @@ class ProgressPrinter final : public agent::LifecycleObserver {
          << record.applicationName << "  group " << record.deploymentGroupName << "\n";
     if (!record.previousDeploymentId.empty()) out_ << "  replaces " << record.previousDeploymentId << "\n";
   }
-  void onEventStarted(const agent::DeploymentRecord&, const agent::EventRecord& event) override {
-    out_ << "  " << style_.cyan("▶") << " " << event.name << "\n";
+  // Events without scripts show only their result line; a script gets a line as it starts, so a
+  // long-running hook is visible while it runs.
+  void onScriptStarted(const agent::EventRecord& event, const appspec::HookScript& script) override {
+    out_ << "  " << style_.cyan("▶ " + padRight(event.name, 18)) << style_.dim("$ " + script.location +
+                                                                                (script.runas ? " (as " + *script.runas + ")" : ""))
+         << "\n";
     out_.flush();
-  }
-  void onScriptStarted(const agent::EventRecord&, const appspec::HookScript& script) override {
-    out_ << "      " << style_.dim("$ " + script.location + (script.runas ? " (as " + *script.runas + ")" : "")) << "\n";
   }
   void onOutput(const agent::EventRecord&, std::string_view chunk) override {
     for (char c : chunk) {
