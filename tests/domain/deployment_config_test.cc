@@ -1,0 +1,184 @@
+// Predefined configurations, validation of custom ones, and their JSON form.
+#include <gtest/gtest.h>
+
+#include "domain/deployment_config_validation.h"
+#include "domain/json_parse.h"
+#include "domain/predefined_configs.h"
+
+namespace greenlight::domain {
+namespace {
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+DeploymentConfig serverConfig(MinimumHealthyHostsType type, int value) {
+  return {"fast", ComputePlatform::Server, MinimumHealthyHosts{type, value}};
+}
+
+DeploymentConfig lambdaConfig(TrafficRouting routing) {
+  return {"gentle", ComputePlatform::Lambda, routing};
+}
+
+TEST(PredefinedConfigsTest, HasEveryCodeDeployNameWithItsRule) {
+  struct Expected {
+    const char* name;
+    ComputePlatform platform;
+    std::string description;
+  };
+  const std::vector<Expected> expected = {
+      {"CodeDeployDefault.OneAtATime", ComputePlatform::Server, "one instance at a time, all others kept healthy"},
+      {"CodeDeployDefault.HalfAtATime", ComputePlatform::Server, "minimum healthy hosts FLEET_PERCENT 50"},
+      {"CodeDeployDefault.AllAtOnce", ComputePlatform::Server, "minimum healthy hosts HOST_COUNT 0"},
+      {"CodeDeployDefault.LambdaCanary10Percent5Minutes", ComputePlatform::Lambda, "canary 10% then the rest after 5 minutes"},
+      {"CodeDeployDefault.LambdaCanary10Percent10Minutes", ComputePlatform::Lambda, "canary 10% then the rest after 10 minutes"},
+      {"CodeDeployDefault.LambdaCanary10Percent15Minutes", ComputePlatform::Lambda, "canary 10% then the rest after 15 minutes"},
+      {"CodeDeployDefault.LambdaCanary10Percent30Minutes", ComputePlatform::Lambda, "canary 10% then the rest after 30 minutes"},
+      {"CodeDeployDefault.LambdaLinear10PercentEvery1Minute", ComputePlatform::Lambda, "10% more every 1 minute"},
+      {"CodeDeployDefault.LambdaLinear10PercentEvery2Minutes", ComputePlatform::Lambda, "10% more every 2 minutes"},
+      {"CodeDeployDefault.LambdaLinear10PercentEvery3Minutes", ComputePlatform::Lambda, "10% more every 3 minutes"},
+      {"CodeDeployDefault.LambdaLinear10PercentEvery10Minutes", ComputePlatform::Lambda, "10% more every 10 minutes"},
+      {"CodeDeployDefault.LambdaAllAtOnce", ComputePlatform::Lambda, "all traffic at once"},
+      {"CodeDeployDefault.ECSCanary10Percent5Minutes", ComputePlatform::Ecs, "canary 10% then the rest after 5 minutes"},
+      {"CodeDeployDefault.ECSCanary10Percent15Minutes", ComputePlatform::Ecs, "canary 10% then the rest after 15 minutes"},
+      {"CodeDeployDefault.ECSLinear10PercentEvery1Minutes", ComputePlatform::Ecs, "10% more every 1 minute"},
+      {"CodeDeployDefault.ECSLinear10PercentEvery3Minutes", ComputePlatform::Ecs, "10% more every 3 minutes"},
+      {"CodeDeployDefault.ECSAllAtOnce", ComputePlatform::Ecs, "all traffic at once"},
+  };
+  ASSERT_EQ(predefinedConfigs().size(), expected.size());
+  for (const auto& e : expected) {
+    auto config = findPredefinedConfig(e.name);
+    ASSERT_TRUE(config.has_value()) << e.name;
+    EXPECT_EQ(config->name, e.name);
+    EXPECT_EQ(config->computePlatform, e.platform) << e.name;
+    EXPECT_EQ(describe(*config), e.description) << e.name;
+  }
+  EXPECT_EQ(findPredefinedConfig(kDefaultServerConfigName)->minimumHealthyHosts()->type,
+            MinimumHealthyHostsType::MostConcurrency);
+}
+
+TEST(PredefinedConfigsTest, LookupIsExact) {
+  EXPECT_FALSE(findPredefinedConfig("CodeDeployDefault.oneatatime").has_value());
+  EXPECT_FALSE(findPredefinedConfig("OneAtATime").has_value());
+  EXPECT_FALSE(findPredefinedConfig("").has_value());
+  EXPECT_TRUE(isPredefinedConfigName("CodeDeployDefault.ECSAllAtOnce"));
+  EXPECT_FALSE(isPredefinedConfigName("CodeDeployDefault.ECSLinear10PercentEvery1Minute"));
+}
+
+TEST(ConfigValidationTest, AcceptsSensibleCustomConfigs) {
+  EXPECT_TRUE(validateCustomConfig(serverConfig(MinimumHealthyHostsType::HostCount, 0)).ok());
+  EXPECT_TRUE(validateCustomConfig(serverConfig(MinimumHealthyHostsType::HostCount, 6)).ok());
+  EXPECT_TRUE(validateCustomConfig(serverConfig(MinimumHealthyHostsType::FleetPercent, 0)).ok());
+  EXPECT_TRUE(validateCustomConfig(serverConfig(MinimumHealthyHostsType::FleetPercent, 99)).ok());
+  EXPECT_TRUE(validateCustomConfig(lambdaConfig(TimeBasedCanary{1, 1})).ok());
+  EXPECT_TRUE(validateCustomConfig(lambdaConfig(TimeBasedLinear{99, 60})).ok());
+  EXPECT_TRUE(validateCustomConfig(lambdaConfig(AllAtOnceTraffic{})).ok());
+}
+
+struct InvalidCase {
+  const char* label;
+  DeploymentConfig config;
+  const char* messagePart;
+};
+
+void PrintTo(const InvalidCase& c, std::ostream* out) { *out << c.label; }
+
+class ConfigValidationRejects : public ::testing::TestWithParam<InvalidCase> {};
+
+TEST_P(ConfigValidationRejects, WithAMessageSayingWhatToChange) {
+  const auto& c = GetParam();
+  auto status = validateCustomConfig(c.config);
+  ASSERT_FALSE(status.ok()) << c.label;
+  EXPECT_EQ(status.error().code, "InvalidDeploymentConfig");
+  EXPECT_TRUE(contains(status.error().message, c.messagePart)) << status.error().message;
+}
+
+DeploymentConfig named(std::string name) {
+  auto config = serverConfig(MinimumHealthyHostsType::HostCount, 1);
+  config.name = std::move(name);
+  return config;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Rules, ConfigValidationRejects,
+    ::testing::Values(
+        InvalidCase{"negative host count", serverConfig(MinimumHealthyHostsType::HostCount, -1),
+                    "HOST_COUNT is -1; it must be 0 or more"},
+        InvalidCase{"fleet percent 100", serverConfig(MinimumHealthyHostsType::FleetPercent, 100),
+                    "FLEET_PERCENT is 100; it must be between 0 and 99"},
+        InvalidCase{"negative fleet percent", serverConfig(MinimumHealthyHostsType::FleetPercent, -5),
+                    "between 0 and 99"},
+        InvalidCase{"most concurrency", serverConfig(MinimumHealthyHostsType::MostConcurrency, 1),
+                    "reserved for CodeDeployDefault.OneAtATime"},
+        InvalidCase{"canary 0%", lambdaConfig(TimeBasedCanary{0, 5}), "canary percent is 0"},
+        InvalidCase{"canary 100%", lambdaConfig(TimeBasedCanary{100, 5}), "use AllAtOnce"},
+        InvalidCase{"linear 0 minutes", lambdaConfig(TimeBasedLinear{10, 0}),
+                    "linear interval is 0 minutes; it must be at least 1 minute"},
+        InvalidCase{"empty name", named(""), "needs a name"},
+        InvalidCase{"long name", named(std::string(101, 'x')), "101 characters long"},
+        InvalidCase{"reserved prefix", named("CodeDeployDefault.Mine"), "reserved"},
+        InvalidCase{"server with traffic routing",
+                    DeploymentConfig{"x", ComputePlatform::Server, TrafficRouting{AllAtOnceTraffic{}}},
+                    "a server configuration sets minimum healthy hosts"},
+        InvalidCase{"ecs with minimum healthy hosts",
+                    DeploymentConfig{"x", ComputePlatform::Ecs,
+                                     MinimumHealthyHosts{MinimumHealthyHostsType::HostCount, 1}},
+                    "applies to the server platform only"}));
+
+TEST(DeploymentConfigJsonTest, EveryPredefinedConfigRoundTrips) {
+  for (const auto& config : predefinedConfigs()) {
+    nlohmann::json json = config;
+    auto back = parseJson<DeploymentConfig>(nlohmann::json::parse(json.dump()), config.name);
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    EXPECT_EQ(*back, config) << json.dump();
+  }
+}
+
+TEST(DeploymentConfigJsonTest, HasTheDocumentedShape) {
+  nlohmann::json server = serverConfig(MinimumHealthyHostsType::FleetPercent, 40);
+  EXPECT_EQ(server, nlohmann::json::parse(R"({"name": "fast", "computePlatform": "server",
+      "minimumHealthyHosts": {"type": "FLEET_PERCENT", "value": 40}})"));
+  nlohmann::json lambda = lambdaConfig(TimeBasedLinear{10, 3});
+  EXPECT_EQ(lambda, nlohmann::json::parse(R"({"name": "gentle", "computePlatform": "lambda",
+      "trafficRouting": {"type": "TimeBasedLinear", "percent": 10, "intervalMinutes": 3}})"));
+}
+
+TEST(DeploymentConfigJsonTest, BadDocumentsAreErrorsThatNameTheProblem) {
+  struct Bad {
+    const char* json;
+    const char* messagePart;
+  };
+  const std::vector<Bad> cases = {
+      {R"({"computePlatform": "server", "minimumHealthyHosts": {"type": "HOST_COUNT", "value": 1}})",
+       "missing 'name'"},
+      {R"({"name": "x", "computePlatform": "mainframe", "minimumHealthyHosts": {"type": "HOST_COUNT", "value": 1}})",
+       "unknown compute platform 'mainframe'; expected server, lambda or ecs"},
+      {R"({"name": "x", "computePlatform": "server", "minimumHealthyHosts": {"type": "HOSTS", "value": 1}})",
+       "unknown minimum healthy hosts type 'HOSTS'"},
+      {R"({"name": "x", "computePlatform": "server", "minimumHealthyHosts": {"type": "HOST_COUNT", "value": "one"}})",
+       "'value' has the wrong type"},
+      {R"({"name": "x", "computePlatform": "server"})", "needs exactly one of"},
+      {R"({"name": "x", "computePlatform": "lambda", "trafficRouting": {"type": "Canary"}})",
+       "unknown traffic routing type 'Canary'"},
+      {R"({"name": "x", "computePlatform": "lambda", "trafficRouting": {"type": "TimeBasedCanary", "percent": 10}})",
+       "in 'trafficRouting': missing 'intervalMinutes'"},
+      {R"([1, 2])", "expected a JSON object"},
+  };
+  for (const auto& bad : cases) {
+    auto result = parseJson<DeploymentConfig>(nlohmann::json::parse(bad.json), "deployment configuration 'x'");
+    ASSERT_FALSE(result.ok()) << bad.json;
+    EXPECT_EQ(result.error().code, "InvalidJson");
+    EXPECT_TRUE(contains(result.error().message, bad.messagePart)) << result.error().message;
+    EXPECT_TRUE(contains(result.error().message, "deployment configuration 'x'"));
+  }
+}
+
+TEST(MinimumHealthyHostsTypeTest, ParsesAnyCase) {
+  EXPECT_EQ(parseMinimumHealthyHostsType("fleet_percent"), MinimumHealthyHostsType::FleetPercent);
+  EXPECT_EQ(parseMinimumHealthyHostsType("HOST_COUNT"), MinimumHealthyHostsType::HostCount);
+  EXPECT_FALSE(parseMinimumHealthyHostsType("PERCENT").has_value());
+  EXPECT_STREQ(toString(MinimumHealthyHostsType::MostConcurrency), "MOST_CONCURRENCY");
+}
+
+}  // namespace
+}  // namespace greenlight::domain
