@@ -28,6 +28,14 @@ TEST(DomainJsonTest, ApplicationWithUnknownPlatformIsAnError) {
       << back.error().message;
 }
 
+TEST(DomainJsonTest, ApplicationWithUnreadableCreationTimeIsAnError) {
+  auto json = nlohmann::json::parse(R"({"name": "shop", "computePlatform": "server", "createdAt": "yesterday"})");
+  auto back = parseJson<Application>(json, "application 'shop'");
+  ASSERT_FALSE(back.ok());
+  EXPECT_NE(back.error().message.find("'createdAt' is 'yesterday'"), std::string::npos)
+      << back.error().message;
+}
+
 TEST(DomainJsonTest, EnumsAreWrittenByNameAndReadBack) {
   nlohmann::json json = {{"status", DeploymentStatus::Baking},
                          {"creator", DeploymentCreator::Rollback},
