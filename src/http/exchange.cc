@@ -60,15 +60,11 @@ void Exchange::armTimeout(std::chrono::milliseconds timeout, HttpResponse fallba
   });
 }
 
-void Exchange::addCloseCallback(std::function<void()> callback) {
-  {
-    std::lock_guard lock(mu_);
-    if (phase_ != Phase::Closed) {
-      closeCallbacks_.push_back(std::move(callback));
-      return;
-    }
-  }
-  callback();
+bool Exchange::addCloseCallback(std::function<void()> callback) {
+  std::lock_guard lock(mu_);
+  if (phase_ == Phase::Closed) return false;
+  closeCallbacks_.push_back(std::move(callback));
+  return true;
 }
 
 Exchange::Phase Exchange::phase() const {

@@ -30,7 +30,8 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   bool queueStreamBytes(std::string bytes);
   void finishStream();
   void armTimeout(std::chrono::milliseconds timeout, HttpResponse fallback);
-  void addCloseCallback(std::function<void()> callback);
+  // False (callback dropped) once the connection has closed.
+  bool addCloseCallback(std::function<void()> callback);
   Phase phase() const;
 
   // Connection side: the client or the server closed the connection. Returns the close callbacks

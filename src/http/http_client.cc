@@ -134,6 +134,10 @@ Result<ClientResponse> HttpClient::perform(Transfer& transfer) {
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connectTimeout.count()));
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(transfer.timeout.count()));
+  if (transfer.timeout.count() == 0 && !transfer.onData) {
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options_.stallTimeout.count()));
+  }
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, onBodyBytes);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
 
@@ -197,6 +201,12 @@ Error HttpClient::transportError(int curlCode, const Transfer& transfer) const {
       if (connectedAfter == 0 && transfer.response.status == 0) {
         return Error{"ServerUnreachable", unreachable + "no answer within " +
                                               seconds(options_.connectTimeout) + hint};
+      }
+      if (transfer.timeout.count() == 0) {
+        return Error{"ServerTimeout", call + " with the greenlight server at " + hostPort_ +
+                                          " stalled: nothing moved for " +
+                                          std::to_string(options_.stallTimeout.count()) +
+                                          " s; check the network and the server's log"};
       }
       return Error{"ServerTimeout", "the greenlight server at " + hostPort_ +
                                         " did not finish answering " + call + " within " +

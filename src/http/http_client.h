@@ -21,6 +21,8 @@ struct HttpClientOptions {
   std::chrono::milliseconds connectTimeout = std::chrono::seconds(10);
   // Whole-request limit; zero means none. Long-polls and uploads pass their own.
   std::chrono::milliseconds totalTimeout = std::chrono::seconds(60);
+  // Uploads and downloads have no total limit; they fail when no byte moves for this long.
+  std::chrono::seconds stallTimeout = std::chrono::seconds(60);
   // Named in messages as where the address came from.
   std::string addressSetting = "GREENLIGHT_ADDR";
 };

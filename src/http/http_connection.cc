@@ -31,6 +31,12 @@ std::string chunk(std::string_view payload) {
   return framed;
 }
 
+// True for parse errors (answered with 400), false for the connection ending or timing out.
+bool isMalformedRequest(beast::error_code error) {
+  return error.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category() &&
+         error != bhttp::error::end_of_stream && error != bhttp::error::partial_message;
+}
+
 std::string describe(const HttpRequest& request) { return request.method + " " + request.path; }
 
 }  // namespace
@@ -96,10 +102,7 @@ void HttpConnection::onHeader(beast::error_code error) {
   }
   if (error) {
     // A client closing an idle keep-alive connection, a timeout or a reset: nothing to answer.
-    bool protocolError = error.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category() &&
-                         error != bhttp::error::end_of_stream &&
-                         error != bhttp::error::partial_message;
-    if (!protocolError) return close();
+    if (!isMalformedRequest(error)) return close();
     keepAlive_ = false;
     writeResponse(errorResponse(400, "MalformedRequest",
                                 "the request is not valid HTTP/1.1: " + error.message()),
@@ -243,8 +246,10 @@ void HttpConnection::dispatch() {
 void HttpConnection::watchForDisconnect() {
   if (watching_ || state_ == State::Closed || buffer_.size() >= kPipelinedBytesLimit) return;
   watching_ = true;
+  // Thousands of connections may sit here: keep only a small buffer while they wait.
+  if (buffer_.size() == 0) buffer_.shrink_to_fit();
   stream_.expires_never();
-  stream_.async_read_some(buffer_.prepare(4096),
+  stream_.async_read_some(buffer_.prepare(512),
                           [self = shared_from_this()](beast::error_code error, size_t bytes) {
                             self->onWatch(error, bytes);
                           });

@@ -13,8 +13,8 @@ bool Responder::send(HttpResponse response) const { return exchange_->answer(std
 
 bool Responder::isOpen() const { return exchange_->phase() == Exchange::Phase::Waiting; }
 
-void Responder::onClose(std::function<void()> callback) const {
-  exchange_->addCloseCallback(std::move(callback));
+bool Responder::onClose(std::function<void()> callback) const {
+  return exchange_->addCloseCallback(std::move(callback));
 }
 
 void Responder::sendAfter(std::chrono::milliseconds timeout, HttpResponse fallback) const {
@@ -40,8 +40,8 @@ void EventStream::close() const { exchange_->finishStream(); }
 
 bool EventStream::isOpen() const { return exchange_->phase() == Exchange::Phase::Streaming; }
 
-void EventStream::onClose(std::function<void()> callback) const {
-  exchange_->addCloseCallback(std::move(callback));
+bool EventStream::onClose(std::function<void()> callback) const {
+  return exchange_->addCloseCallback(std::move(callback));
 }
 
 }  // namespace greenlight::http

@@ -30,8 +30,8 @@ class EventStream {
   // True until close() or until the client disconnects.
   bool isOpen() const;
   // Runs `callback` once, on a server thread, when the client disconnects or the server stops
-  // before close(); at once (on this thread) if that has already happened.
-  void onClose(std::function<void()> callback) const;
+  // before close(). Returns false, and never runs it, if that has already happened.
+  bool onClose(std::function<void()> callback) const;
 
  private:
   std::shared_ptr<detail::Exchange> exchange_;
@@ -49,9 +49,10 @@ class Responder {
   // True while no response has been sent and the client is still connected.
   bool isOpen() const;
   // Runs `callback` once, on a server thread, if the client disconnects or the server stops
-  // before a response was sent; at once (on this thread) if that has already happened. Long-poll
+  // before a response was sent. Returns false, and never runs it, if that has already happened
+  // (so a caller may register it while holding the lock the callback takes). Long-poll
   // registries use it to forget parked requests.
-  void onClose(std::function<void()> callback) const;
+  bool onClose(std::function<void()> callback) const;
   // Sends `fallback` if nothing else has been sent within `timeout` (the long-poll timeout).
   void sendAfter(std::chrono::milliseconds timeout, HttpResponse fallback) const;
   // Answers with 200 text/event-stream and returns the stream to send events on. If a response

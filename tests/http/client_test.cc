@@ -131,6 +131,20 @@ TEST(HttpClientTest, SlowAnswerIsATimeoutNamingTheCall) {
       << answer.error().message;
 }
 
+TEST(HttpClientTest, StalledDownloadGivesUpAndLeavesNoFile) {
+  BundleApi api;
+  TestServer server(api.router());
+  TempDir dir;
+  HttpClientOptions options{server.address(), "admin-token"};
+  options.stallTimeout = std::chrono::seconds(1);
+  HttpClient client(options);
+  auto answer = client.downloadToFile("/v1/never", dir / "copy.tgz");
+  ASSERT_FALSE(answer.ok());
+  EXPECT_EQ(answer.error().code, "ServerTimeout");
+  EXPECT_NE(answer.error().message.find("stalled"), std::string::npos) << answer.error().message;
+  EXPECT_FALSE(std::filesystem::exists(dir / "copy.tgz.partial"));
+}
+
 TEST(HttpClientTest, NonJsonErrorBodiesStillMakeAnError) {
   ClientResponse response{502, "text/html", "<html>Bad Gateway</html>"};
   auto error = response.toError();
