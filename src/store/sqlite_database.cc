@@ -122,8 +122,7 @@ Status SqliteDatabase::execute(std::string_view script) {
       resultCode = sqlite3_step(statement);
     } while (resultCode == SQLITE_ROW);
     if (resultCode != SQLITE_DONE) {
-      const char* action =
-          sqlite3_stmt_readonly(statement) != 0 ? "cannot read from" : "cannot write to";
+      const char* action = failedStepAction(statement);
       Error error = sqliteError(connection_, resultCode, context_, action, current);
       sqlite3_finalize(statement);
       return error;

@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <array>
 
 namespace greenlight::store {
@@ -82,6 +83,19 @@ std::string sqliteCodeName(int resultCode) {
   auto primary = static_cast<std::size_t>(resultCode & 0xff);
   if (primary < kNames.size()) return kNames.at(primary);
   return "SQLite code " + std::to_string(resultCode);
+}
+
+const char* failedStepAction(sqlite3_stmt* statement) {
+  if (sqlite3_stmt_readonly(statement) == 0) return "cannot write to";
+  std::string_view sql = sqlite3_sql(statement);
+  sql.remove_prefix(std::min(sql.find_first_not_of(" \t\r\n"), sql.size()));
+  for (std::string_view control : {"BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE"}) {
+    if (sql.size() >= control.size() &&
+        sqlite3_strnicmp(sql.data(), control.data(), static_cast<int>(control.size())) == 0) {
+      return "cannot write to";
+    }
+  }
+  return "cannot read from";
 }
 
 Error sqliteError(sqlite3* connection, int resultCode, const SqliteContext& context,

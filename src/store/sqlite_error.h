@@ -10,6 +10,7 @@
 #include "common/result.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace greenlight::store {
 
@@ -41,6 +42,10 @@ std::string sqliteCodeName(int resultCode);
 // `connection` may be null (then SQLite's generic text for the code is used); `sql` may be empty.
 Error sqliteError(sqlite3* connection, int resultCode, const SqliteContext& context,
                   std::string_view action, std::string_view sql = {});
+
+// "cannot read from" or "cannot write to", for a statement that failed while stepping. SQLite
+// calls BEGIN, COMMIT and ROLLBACK read-only, but they fail at writing (a lock, a full disk).
+const char* failedStepAction(sqlite3_stmt* statement);
 
 // An Error that is not SQLite's but concerns this store (wrong column type, nested transaction…).
 Error storeError(std::string code, const SqliteContext& context, std::string_view what,

@@ -107,8 +107,7 @@ Result<bool> SqliteStatement::step() {
   hasRow_ = resultCode == SQLITE_ROW;
   if (resultCode == SQLITE_ROW) return true;
   if (resultCode == SQLITE_DONE) return false;
-  const char* action =
-      sqlite3_stmt_readonly(statement_) != 0 ? "cannot read from" : "cannot write to";
+  const char* action = failedStepAction(statement_);
   Error error = sqliteError(connection_, resultCode, *context_, action, sql_);
   sqlite3_reset(statement_);
   return error;

@@ -114,6 +114,28 @@ TEST_F(TransactionTest, AMovedTransactionIsRolledBackOnce) {
   EXPECT_FALSE(database_->inTransaction());
 }
 
+TEST_F(TransactionTest, AWriteFailingInsideATransactionLeavesNothingAndTheConnectionUsable) {
+  int pages = queryOne<int>(*database_, "PRAGMA page_count");
+  ASSERT_TRUE(database_->execute("PRAGMA max_page_count = " + std::to_string(pages + 2)).ok());
+  {
+    auto transaction = Transaction::begin(*database_);
+    ASSERT_TRUE(transaction.ok());
+    insert("small");
+    Status full = database_->run("INSERT INTO events (name) VALUES (?)", std::string(1 << 20, 'x'));
+    ASSERT_FALSE(full.ok());
+    EXPECT_EQ(full.error().code, kStoreFull);
+    // The caller gives up on the transaction; whether SQLite already rolled it back or not,
+    // the destructor must leave the connection clean.
+  }
+  EXPECT_FALSE(database_->inTransaction());
+  EXPECT_EQ(count(), 0);
+  auto next = Transaction::begin(*database_);
+  ASSERT_TRUE(next.ok()) << next.error().message;
+  insert("fits");
+  ASSERT_TRUE(next->commit().ok());
+  EXPECT_EQ(count(), 1);
+}
+
 TEST_F(TransactionTest, ASecondWriterWaitsForTheBusyTimeoutThenGetsAClearError) {
   auto holder = Transaction::begin(*database_);
   ASSERT_TRUE(holder.ok());
@@ -127,6 +149,7 @@ TEST_F(TransactionTest, ASecondWriterWaitsForTheBusyTimeoutThenGetsAClearError) 
   ASSERT_FALSE(blocked.ok());
   EXPECT_EQ(blocked.error().code, kStoreBusy);
   const std::string& message = blocked.error().message;
+  EXPECT_TRUE(contains(message, "cannot write to the greenlight store")) << message;
   EXPECT_TRUE(contains(message, "SQLITE_BUSY")) << message;
   EXPECT_TRUE(contains(message, "busy timeout (50 ms)")) << message;
   EXPECT_TRUE(contains(message, (folder_ / "greenlight.db").string())) << message;
