@@ -23,14 +23,6 @@ constexpr size_t kPipelinedBytesLimit = 64 * 1024;
 constexpr size_t kLingeringDrainLimit = 8 * 1024 * 1024;
 constexpr auto kLingeringDrainTimeout = std::chrono::seconds(2);
 
-std::string chunk(std::string_view payload) {
-  char size[20];
-  std::snprintf(size, sizeof size, "%zx\r\n", payload.size());
-  std::string framed(size);
-  framed.append(payload).append("\r\n");
-  return framed;
-}
-
 // True for parse errors (answered with 400), false for the connection ending or timing out.
 bool isMalformedRequest(beast::error_code error) {
   return error.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category() &&
@@ -110,7 +102,10 @@ void HttpConnection::onHeader(beast::error_code error) {
     return;
   }
   if (!fillRequestFromHeader()) return;
+  admit();
+}
 
+void HttpConnection::admit() {
   RouteMatch match = core_.router.match(request_.method, request_.target.substr(
                                                              0, request_.target.find('?')));
   if (match.malformedPath) {
@@ -323,84 +318,6 @@ void HttpConnection::readNextRequest() {
     return;
   }
   readHeader();
-}
-
-void HttpConnection::beginStream(const std::shared_ptr<Exchange>& exchange) {
-  if (state_ == State::Closed || exchange != exchange_) return;
-  state_ = State::Streaming;
-  exchangeTimer_.cancel();
-  std::string header =
-      "HTTP/1.1 200 OK\r\n"
-      "Content-Type: text/event-stream\r\n"
-      "Cache-Control: no-cache\r\n"
-      "X-Accel-Buffering: no\r\n"
-      "Transfer-Encoding: chunked\r\n";
-  header += keepAlive_ ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
-  streamBacklogBytes_ += header.size();
-  streamBacklog_.push_back(std::move(header));
-  writeStreamBacklog();
-  scheduleStreamKeepAlive();
-}
-
-void HttpConnection::queueStreamBytes(const std::shared_ptr<Exchange>& exchange,
-                                      std::string bytes) {
-  if (state_ != State::Streaming || streamEnding_ || exchange != exchange_) return;
-  std::string framed = chunk(bytes);
-  streamBacklogBytes_ += framed.size();
-  if (streamBacklogBytes_ > core_.options.eventStreamBacklogLimit) {
-    std::fprintf(stderr, "greenlight: closing the event stream to %s: the client reads too slowly "
-                 "(%zu bytes queued)\n", remoteAddress_.c_str(), streamBacklogBytes_);
-    return close();
-  }
-  streamBacklog_.push_back(std::move(framed));
-  writeStreamBacklog();
-}
-
-void HttpConnection::endStream(const std::shared_ptr<Exchange>& exchange) {
-  if (state_ != State::Streaming || streamEnding_ || exchange != exchange_) return;
-  streamEnding_ = true;
-  streamKeepAliveTimer_.cancel();
-  streamBacklog_.emplace_back("0\r\n\r\n");
-  writeStreamBacklog();
-}
-
-void HttpConnection::writeStreamBacklog() {
-  if (streamWriteInFlight_ || streamBacklog_.empty() || state_ == State::Closed) return;
-  streamWriting_.clear();
-  for (auto& piece : streamBacklog_) streamWriting_ += piece;
-  streamBacklog_.clear();
-  streamWriteInFlight_ = true;
-  stream_.expires_after(core_.options.writeTimeout);
-  net::async_write(stream_, net::buffer(streamWriting_),
-                   [self = shared_from_this()](beast::error_code error, size_t) {
-                     self->onStreamWritten(error);
-                   });
-}
-
-void HttpConnection::onStreamWritten(beast::error_code error) {
-  streamWriteInFlight_ = false;
-  streamBacklogBytes_ -= std::min(streamBacklogBytes_, streamWriting_.size());
-  streamWriting_.clear();
-  if (state_ == State::Closed) return;
-  if (error) return close();
-  if (!streamBacklog_.empty()) return writeStreamBacklog();
-  if (streamEnding_) {
-    streamEnding_ = false;
-    streamBacklogBytes_ = 0;
-    if (!keepAlive_) return close();
-    readNextRequest();
-  }
-}
-
-void HttpConnection::scheduleStreamKeepAlive() {
-  streamKeepAliveTimer_.expires_after(core_.options.eventStreamKeepAlive);
-  streamKeepAliveTimer_.async_wait([self = shared_from_this()](beast::error_code error) {
-    if (error || self->state_ != State::Streaming || self->streamEnding_) return;
-    if (!self->streamWriteInFlight_ && self->streamBacklog_.empty()) {
-      self->queueStreamBytes(self->exchange_, formatServerSentComment("keep-alive"));
-    }
-    self->scheduleStreamKeepAlive();
-  });
 }
 
 void HttpConnection::armTimeout(const std::shared_ptr<Exchange>& exchange,

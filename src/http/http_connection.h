@@ -51,6 +51,8 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   void readHeader();
   void onHeader(boost::beast::error_code error);
   bool fillRequestFromHeader();
+  // Routes, authenticates and checks the body limit; then reads the body or dispatches.
+  void admit();
   void readBody();
   void onBody(boost::beast::error_code error);
   void dispatch();

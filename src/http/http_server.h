@@ -48,7 +48,7 @@ class HttpServer {
   // Binds and listens, then starts the threads. REQUIRES: called once.
   Status start();
   // Closes the listener and every connection (parked requests and streams see onClose), then
-  // joins the threads. Idempotent.
+  // joins the threads. Idempotent. REQUIRES: not called from a handler (it joins their threads).
   void stop();
 
   // The bound port (useful with port 0). REQUIRES: start() succeeded.
