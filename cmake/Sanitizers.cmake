@@ -3,7 +3,9 @@ if(GREENLIGHT_SANITIZE STREQUAL "address")
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   add_link_options(-fsanitize=address,undefined)
 elseif(GREENLIGHT_SANITIZE STREQUAL "thread")
-  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
+  # GCC warns that TSan does not model the atomic_thread_fence inside Asio's handler blocks; the
+  # io_context's own locks order those accesses, so the warning stays visible but is not fatal.
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer -Wno-error=tsan)
   add_link_options(-fsanitize=thread)
 elseif(NOT GREENLIGHT_SANITIZE STREQUAL "" AND NOT GREENLIGHT_SANITIZE STREQUAL "OFF")
   message(FATAL_ERROR "GREENLIGHT_SANITIZE must be address, thread or empty, not '${GREENLIGHT_SANITIZE}'")

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Sets everything up and runs every test: the unit and integration suites on a normal build,
-# the same suites under AddressSanitizer + UndefinedBehaviorSanitizer, then the fuzz targets for
-# a bounded time. Exits non-zero on the first failure.
-# Environment: GREENLIGHT_FUZZ_SECONDS (default 30) per fuzz target; GREENLIGHT_SKIP_ASAN=1 to skip
-# the sanitizer build (not in CI).
+# the same suites under AddressSanitizer + UndefinedBehaviorSanitizer, the multi-threaded modules
+# under ThreadSanitizer, then the fuzz targets for a bounded time. Exits non-zero on the first
+# failure and ends with one line "tests: N passed, M failed".
+# Environment: GREENLIGHT_FUZZ_SECONDS (default 30) per fuzz target; GREENLIGHT_SKIP_ASAN=1 or
+# GREENLIGHT_SKIP_TSAN=1 to skip a sanitizer build while iterating (CI runs everything).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,6 +47,26 @@ if [[ "${GREENLIGHT_SKIP_ASAN:-0}" != 1 ]]; then
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   run_suite build-asan unit
   run_suite build-asan integration
+fi
+
+if [[ "${GREENLIGHT_SKIP_TSAN:-0}" != 1 ]]; then
+  # ThreadSanitizer for the multi-threaded parts: the HTTP server core and the store.
+  echo "== ThreadSanitizer build (http, store)"
+  export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/greenlight-ccache}"
+  cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGREENLIGHT_SANITIZE=thread >/dev/null
+  cmake --build build-tsan --target http_tests store_tests
+  for suite in http_tests store_tests; do
+    log="$(mktemp)"
+    status=0
+    TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 "build-tsan/tests/$suite" --gtest_brief=1 2>&1 | tee "$log" || status=$?
+    count="$(sed -nE 's/^\[  PASSED  \] ([0-9]+) tests?\.$/\1/p' "$log" | tail -1)"
+    rm -f "$log"
+    passed=$((passed + ${count:-0}))
+    if [[ $status -ne 0 ]]; then
+      echo "tests: ${passed} passed, 1 failed"
+      exit 1
+    fi
+  done
 fi
 
 echo "== fuzzing"
