@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -125,6 +126,20 @@ int runLocal(const LocalOptions& options) {
 
   agent::LifecycleRequest request;
   request.bundle = options.bundle;
+  for (const auto& assignment : options.environment) {
+    auto equals = assignment.find('=');
+    if (equals == std::string::npos || equals == 0) {
+      std::cerr << "greenlight local: --env expects NAME=VALUE, got '" << assignment << "'\n";
+      return 2;
+    }
+    request.environment[assignment.substr(0, equals)] = assignment.substr(equals + 1);
+  }
+  std::error_code missing;
+  if (!std::filesystem::exists(request.bundle, missing)) {
+    std::cerr << "greenlight local: there is no bundle at " << options.bundle
+              << "; give a tar, tgz or zip archive or a folder holding an appspec.yml with --bundle\n";
+    return 2;
+  }
   if (options.type.empty()) {
     auto detected = bundle::detectBundleType(request.bundle);
     if (!detected.ok()) {
@@ -152,14 +167,6 @@ int runLocal(const LocalOptions& options) {
   request.limits.maxTotalBytes = options.maxBundleBytes;
   request.limits.maxFileBytes = std::min(request.limits.maxFileBytes, options.maxBundleBytes);
   request.limits.maxEntries = options.maxFiles;
-  for (const auto& assignment : options.environment) {
-    auto equals = assignment.find('=');
-    if (equals == std::string::npos || equals == 0) {
-      std::cerr << "greenlight local: --env expects NAME=VALUE, got '" << assignment << "'\n";
-      return 2;
-    }
-    request.environment[assignment.substr(0, equals)] = assignment.substr(equals + 1);
-  }
 
   agent::DeploymentRoot root(options.root.empty() ? defaultRoot() : options.root);
   if (auto locked = root.lock(); !locked.ok()) {

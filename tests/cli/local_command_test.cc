@@ -184,6 +184,9 @@ TEST(LocalCommand, UsageErrorsExitWithTwo) {
   auto env = runCommand(quote(testing::greenlightBinary()) + " local --env NOEQUALS --bundle /nonexistent --type directory");
   EXPECT_EQ(env.exitCode, 2) << env.output;
   EXPECT_NE(env.output.find("NAME=VALUE"), std::string::npos);
+  auto missing = runCommand(quote(testing::greenlightBinary()) + " local --bundle /nonexistent/bundle.tgz");
+  EXPECT_EQ(missing.exitCode, 2) << missing.output;
+  EXPECT_NE(missing.output.find("there is no bundle at /nonexistent/bundle.tgz"), std::string::npos) << missing.output;
 }
 
 }  // namespace
