@@ -1,6 +1,7 @@
 // The lifecycle runner: one deployment of one revision on this host, event by event.
 #include "agent/lifecycle_runner.h"
 
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,6 +28,13 @@ void appendTail(std::string& tail, std::string_view chunk) {
 }
 
 std::string seconds(std::chrono::seconds value) { return std::to_string(value.count()); }
+
+bool userExists(const std::string& name) {
+  passwd entry{};
+  passwd* found = nullptr;
+  std::vector<char> buffer(16384);
+  return ::getpwnam_r(name.c_str(), &entry, buffer.data(), buffer.size(), &found) == 0 && found != nullptr;
+}
 
 // Resolves a hook location inside the archive; nullopt when it would leave it.
 std::optional<fs::path> scriptPath(const fs::path& archive, const std::string& location) {
@@ -329,6 +337,18 @@ bool LifecycleRunner::Deployment::downloadBundle(EventRecord& event) {
   if (!missing.empty()) {
     finishEvent(event, EventStatus::Failed, "ScriptMissing", "the revision does not hold what its AppSpec names:" + missing);
     return false;
+  }
+  // A runas user missing on this host would fail mid-deployment, after files were replaced.
+  for (const auto& hook : spec->hooks) {
+    for (const auto& script : hook.scripts) {
+      if (script.runas && !userExists(*script.runas)) {
+        finishEvent(event, EventStatus::Failed, "UnknownError",
+                    "hook " + hook.event + " (" + script.location + ", appspec line " + std::to_string(script.where.line) +
+                        ") runs as '" + *script.runas + "', but there is no such user on this host; create the user or "
+                        "correct runas. Nothing was installed.");
+        return false;
+      }
+    }
   }
   spec_ = std::move(*spec);
   finishEvent(event, EventStatus::Succeeded);

@@ -305,6 +305,19 @@ TEST_F(LifecycleRunnerIntegration, HooksCanRunAsAnotherUser) {
   EXPECT_NE(event(record, "AfterInstall").logTail.find("event=AfterInstall"), std::string::npos);
 }
 
+TEST_F(LifecycleRunnerIntegration, UnknownRunasUserFailsBeforeAnythingIsInstalled) {
+  auto folder = bundle("v1",
+                       "version: 0.0\nos: linux\nfiles:\n  - source: site\n    destination: /srv/site\nhooks:\n"
+                       "  AfterInstall:\n    - location: a.sh\n      runas: ex2-user\n",
+                       {{"a.sh", "exit 0"}}, {{"site/index.html", "v1"}});
+  auto record = deploy(folder);
+  ASSERT_EQ(record.status, DeploymentStatus::Failed);
+  EXPECT_EQ(event(record, "DownloadBundle").status, EventStatus::Failed);
+  EXPECT_NE(record.message.find("'ex2-user'"), std::string::npos) << record.message;
+  EXPECT_NE(record.message.find("appspec line 8"), std::string::npos) << record.message;  // the script entry
+  EXPECT_FALSE(fs::exists(dir_ / "host/srv/site/index.html"));
+}
+
 TEST_F(LifecycleRunnerIntegration, ChecksumMismatchExtractsNothing) {
   auto folder = bundle("v1", "version: 0.0\nos: linux\n", {});
   LifecycleRequest request;
