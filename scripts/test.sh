@@ -54,7 +54,7 @@ if [[ "${GREENLIGHT_SKIP_TSAN:-0}" != 1 ]]; then
   # ThreadSanitizer for the multi-threaded parts: the HTTP server core and the store.
   echo "== ThreadSanitizer build (http, store)"
   export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/greenlight-ccache}"
-  cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGREENLIGHT_SANITIZE=thread >/dev/null
+  cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DGREENLIGHT_SANITIZE=thread >/dev/null
   cmake --build build-tsan --target http_tests store_tests
   for suite in http_tests store_tests; do
     log="$(mktemp)"
