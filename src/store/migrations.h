@@ -1,9 +1,11 @@
-// Schema migrations: an ordered list of numbered changes, each applied once in its own
-// transaction and recorded in schema_migrations, so every store reaches the schema the binary
-// expects, and a store newer than the binary is refused instead of misread.
+// Schema migrations: each component of the store (core, auth, engine…) has its own ordered list
+// of numbered changes, each applied once in its own transaction and recorded in
+// schema_migrations under (component, version), so every store reaches the schema the binary
+// expects, components evolve independently, and a store newer than the binary is refused.
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/clock.h"
@@ -11,6 +13,10 @@
 #include "store/sqlite_database.h"
 
 namespace greenlight::store {
+
+// The component of the single-list API, and of every migration recorded before components
+// existed.
+inline constexpr const char* kCoreComponent = "core";
 
 // `version` numbers start at 1 and strictly increase along the list; a migration, once released,
 // is never edited, only followed by another. `sql` is a script of one or more statements; it must
@@ -26,20 +32,29 @@ struct AppliedMigration {
   int version = 0;
   std::string description;
   std::string appliedAt;  // RFC 3339, as formatTimestamp writes it
+  std::string component;
 };
 
-// Brings the store up to the last migration in `migrations`, applying in order each one it has
-// not recorded yet, each in its own transaction: a failing migration is undone entirely and
-// leaves the store at the previous version (the error says which). Safe to call at every start
-// and from several processes at once. Refuses (SchemaTooNew) a store recorded at a version
-// beyond the list, touching nothing. `clock` stamps applied_at.
+// Brings `component`'s part of the store up to the last migration in `migrations`, applying in
+// order each one it has not recorded yet for that component, each in its own transaction: a
+// failing migration is undone entirely and leaves the component at its previous version (the
+// error says which). Other components' versions are neither read nor changed. Safe to call at
+// every start and from several processes at once. Refuses (SchemaTooNew) a component recorded at
+// a version beyond the list, touching nothing. `clock` stamps applied_at.
+// `component` is a short lower-case name: letters, digits, '-' and '_'.
+Status applyMigrations(SqliteDatabase& database, std::string_view component,
+                       const std::vector<Migration>& migrations, const Clock& clock);
+// The same for the "core" component.
 Status applyMigrations(SqliteDatabase& database, const std::vector<Migration>& migrations,
                        const Clock& clock);
 
-// The highest version recorded, or 0 for a store that has none (or no schema_migrations table).
-Result<int> schemaVersion(SqliteDatabase& database);
+// The highest version recorded for `component`, or 0 when it has none (or the store has no
+// schema_migrations table).
+Result<int> schemaVersion(SqliteDatabase& database,
+                          std::string_view component = kCoreComponent);
 
-// Every recorded migration, by version.
-Result<std::vector<AppliedMigration>> appliedMigrations(SqliteDatabase& database);
+// Every migration recorded for `component`, by version.
+Result<std::vector<AppliedMigration>> appliedMigrations(
+    SqliteDatabase& database, std::string_view component = kCoreComponent);
 
 }  // namespace greenlight::store
