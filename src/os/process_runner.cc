@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -131,13 +132,16 @@ Result<ExecPlan> planExec(const ProcessSpec& spec) {
 
 // The child between fork and exec. Async-signal-safe calls only.
 [[noreturn]] void becomeHook(const ExecPlan& plan, int devNull, int outputWrite, int statusWrite,
-                             long maxFd) {
+                             int gateRead, long maxFd) {
   ::setpgid(0, 0);  // the parent does it too; whichever runs first wins the race
   struct sigaction defaultAction {};
   defaultAction.sa_handler = SIG_DFL;
   ::sigemptyset(&defaultAction.sa_mask);
   for (int signal = 1; signal < NSIG; ++signal) ::sigaction(signal, &defaultAction, nullptr);
 
+  // Out of the way of the fixed numbers 3 and 4 used below before anything is renumbered.
+  gateRead = ::fcntl(gateRead, F_DUPFD_CLOEXEC, 10);
+  if (gateRead < 0) reportAndExit(statusWrite, ChildStage::Stdio);
   if (::dup2(devNull, STDIN_FILENO) < 0 || ::dup2(outputWrite, STDOUT_FILENO) < 0 ||
       ::dup2(outputWrite, STDERR_FILENO) < 0) {
     reportAndExit(statusWrite, ChildStage::Stdio);
@@ -148,8 +152,12 @@ Result<ExecPlan> planExec(const ProcessSpec& spec) {
     reportAndExit(statusWrite, ChildStage::Stdio);
   }
   ::fcntl(kStatusFd, F_SETFD, FD_CLOEXEC);
-  if (::close_range(kStatusFd + 1, ~0U, 0) != 0) {
-    for (long fd = kStatusFd + 1; fd < maxFd; ++fd) ::close(static_cast<int>(fd));
+  // The gate (fd 4): the hook may not start until the parent has recorded its process group.
+  constexpr int kGateFd = 4;
+  if (::dup2(gateRead, kGateFd) < 0) reportAndExit(kStatusFd, ChildStage::Stdio);
+  ::fcntl(kGateFd, F_SETFD, FD_CLOEXEC);
+  if (::close_range(kGateFd + 1, ~0U, 0) != 0) {
+    for (long fd = kGateFd + 1; fd < maxFd; ++fd) ::close(static_cast<int>(fd));
   }
 
   if (plan.switchUser) {
@@ -174,6 +182,14 @@ Result<ExecPlan> planExec(const ProcessSpec& spec) {
       reportAndExit(kStatusFd, ChildStage::WorkingDirectory);
     }
   }
+  // Wait for the parent's go. End of file means the parent died before it could record this
+  // hook (e.g. the agent was killed): then the hook must not run at all, as nobody would own it.
+  char go = 0;
+  ssize_t gate = 0;
+  do {
+    gate = ::read(kGateFd, &go, 1);
+  } while (gate < 0 && errno == EINTR);
+  if (gate != 1) ::_exit(125);
   sigset_t empty;
   ::sigemptyset(&empty);
   ::sigprocmask(SIG_SETMASK, &empty, nullptr);
@@ -318,6 +334,12 @@ ProcessResult PosixProcessRunner::run(const ProcessSpec& spec, const OutputCallb
   if (!output) return spawnFailed(output.error());
   auto status = makePipe("status");
   if (!status) return spawnFailed(status.error());
+  // A socket pair, not a pipe: releasing a child that already died must not raise SIGPIPE.
+  int gateFds[2] = {-1, -1};
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, gateFds) != 0)
+    return spawnFailed(errnoError("SpawnFailed", "could not create the start gate", errno));
+  UniqueFd gateRead(gateFds[0]);
+  UniqueFd gateWrite(gateFds[1]);
   UniqueFd devNull = aboveStdio(UniqueFd(::open("/dev/null", O_RDONLY | O_CLOEXEC)));
   if (!devNull.valid())
     return spawnFailed(errnoError("SpawnFailed", "could not open /dev/null", errno));
@@ -331,7 +353,7 @@ ProcessResult PosixProcessRunner::run(const ProcessSpec& spec, const OutputCallb
   ::pthread_sigmask(SIG_SETMASK, &all, &previousMask);
   pid_t pid = ::fork();
   if (pid == 0) {
-    becomeHook(*plan, devNull.get(), output->writeEnd.get(), status->writeEnd.get(),
+    becomeHook(*plan, devNull.get(), output->writeEnd.get(), status->writeEnd.get(), gateRead.get(),
                maxFd > 0 ? maxFd : 1024);
   }
   int forkError = errno;
@@ -343,7 +365,18 @@ ProcessResult PosixProcessRunner::run(const ProcessSpec& spec, const OutputCallb
   const auto deadline = Clock::now() + spec.timeout;
   output->writeEnd.reset();
   status->writeEnd.reset();
+  gateRead.reset();
   devNull.reset();
+
+  // The child waits at the gate: whoever embeds the runner records the process group now (the
+  // agent's ongoing-deployment marker), so a crash from here on never leaves an unknown hook.
+  if (onStarted) onStarted(pid);
+  char go = 1;
+  ssize_t opened = 0;
+  do {
+    opened = ::send(gateWrite.get(), &go, 1, MSG_NOSIGNAL);
+  } while (opened < 0 && errno == EINTR);
+  gateWrite.reset();
 
   int waitStatus = 0;
   if (auto failure = readChildFailure(status->readEnd.get())) {
@@ -354,7 +387,6 @@ ProcessResult PosixProcessRunner::run(const ProcessSpec& spec, const OutputCallb
     return finish();
   }
   status->readEnd.reset();
-  if (onStarted) onStarted(pid);
 
   UniqueFd outputRead = std::move(output->readEnd);
   int flags = ::fcntl(outputRead.get(), F_GETFL);

@@ -42,7 +42,9 @@ struct ProcessResult {
 
 // Called from the running thread with each chunk of output as it arrives.
 using OutputCallback = std::function<void(std::string_view chunk)>;
-// Called once the child is started, with its pid (== its process group id), before waiting.
+// Called once the child exists, with its pid (== its process group id), while it is held before
+// exec: a caller that records the group (the agent's ongoing marker) can never lose a hook to a
+// crash. If the caller dies before the child is released, the hook never runs.
 using StartedCallback = std::function<void(pid_t processGroup)>;
 
 // Not thread-safe per instance; a runner may be reused sequentially. Separate instances may run

@@ -166,10 +166,13 @@ TEST_F(ProcessRunnerTest, IgnoredSigchldLosesTheStatusButNotTheRun) {
 TEST_F(ProcessRunnerTest, MissingExecutableIsASpawnFailure) {
   ProcessSpec spec;
   spec.argv = {path("scripts/not-there.sh")};
-  bool started = false;
-  auto result = runner_.run(spec, nullptr, [&](pid_t) { started = true; });
+  // The callback comes before exec (the start gate), so it names the group even when exec then
+  // fails; that process must be gone when run() returns.
+  pid_t started = 0;
+  auto result = runner_.run(spec, nullptr, [&](pid_t group) { started = group; });
   EXPECT_EQ(result.outcome, ProcessOutcome::SpawnFailed);
-  EXPECT_FALSE(started);
+  ASSERT_GT(started, 0);
+  EXPECT_FALSE(greenlight::testing::processAlive(started));
   EXPECT_NE(result.error.find(path("scripts/not-there.sh")), std::string::npos) << result.error;
   EXPECT_NE(result.error.find(std::strerror(ENOENT)), std::string::npos) << result.error;
 }
