@@ -195,6 +195,36 @@ Status TokenStore::revoke(std::int64_t id) {
                        formatTimestamp(clock_.now()), id);
 }
 
+Result<std::vector<std::int64_t>> TokenStore::revokeActive(Role role, const std::string& scope,
+                                                           const std::string& name) {
+  std::vector<std::int64_t> ids;
+  {
+    Result<store::CachedStatement> select = database_.prepare(
+        "SELECT id FROM api_tokens"
+        " WHERE role = ? AND scope = ? AND name = ? AND revoked_at IS NULL ORDER BY id");
+    if (!select.ok()) return select.error();
+    if (Status bound = (*select)->bindAll(roleName(role), scope, name); !bound.ok()) {
+      return bound.error();
+    }
+    while (true) {
+      Result<bool> more = (*select)->step();
+      if (!more.ok()) return more.error();
+      if (!*more) break;
+      Result<std::int64_t> id = (*select)->read<std::int64_t>(0);
+      if (!id.ok()) return id.error();
+      ids.push_back(*id);
+    }
+  }
+  std::string now = formatTimestamp(clock_.now());
+  for (std::int64_t id : ids) {
+    if (Status revoked = database_.run("UPDATE api_tokens SET revoked_at = ? WHERE id = ?", now, id);
+        !revoked.ok()) {
+      return revoked.error();
+    }
+  }
+  return ids;
+}
+
 Result<bool> TokenStore::anyWithRole(Role role) {
   Result<store::CachedStatement> select =
       database_.prepare("SELECT EXISTS (SELECT 1 FROM api_tokens WHERE role = ?)");

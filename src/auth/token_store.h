@@ -70,6 +70,9 @@ class TokenStore {
   Result<TokenInfo> find(std::int64_t id);
   // Revoking a revoked token keeps its first revocation time and succeeds.
   Status revoke(std::int64_t id);
+  // Revokes every unrevoked token with exactly this role, scope and name; returns the ids revoked.
+  Result<std::vector<std::int64_t>> revokeActive(Role role, const std::string& scope,
+                                                 const std::string& name);
   // True when any token with `role` was ever created (revoked or expired ones included).
   Result<bool> anyWithRole(Role role);
 
