@@ -25,8 +25,7 @@ using greenlight::testing::TempDir;
 using greenlight::testing::writeFile;
 
 bool contains(const std::vector<std::string>& lines, const std::string& needle) {
-  return std::any_of(lines.begin(), lines.end(),
-                     [&](const std::string& line) { return line.find(needle) != std::string::npos; });
+  return greenlight::testing::anyLineContains(lines, needle);
 }
 
 std::string joined(const std::vector<std::string>& lines) {

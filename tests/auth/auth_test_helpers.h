@@ -11,6 +11,7 @@
 #include "auth/auth_schema.h"
 #include "common/clock.h"
 #include "store/sqlite_database.h"
+#include "store/store_test_helpers.h"
 #include "support/test_support.h"
 
 namespace greenlight::auth {
@@ -49,17 +50,7 @@ inline std::unique_ptr<store::SqliteDatabase> openAuthStore(const std::filesyste
   return std::move(database).value();
 }
 
-template <typename T>
-T queryOne(store::SqliteDatabase& database, const std::string& sql) {
-  auto statement = database.prepare(sql);
-  EXPECT_TRUE(statement.ok()) << statement.error().message;
-  if (!statement.ok()) return T{};
-  auto row = (*statement)->step();
-  EXPECT_TRUE(row.ok() && *row) << sql;
-  if (!row.ok() || !*row) return T{};
-  auto value = (*statement)->template read<T>(0);
-  EXPECT_TRUE(value.ok()) << value.error().message;
-  return value.ok() ? *value : T{};
-}
+// The first column of the first row of a query: the store tests' helper.
+using store::queryOne;
 
 }  // namespace greenlight::auth

@@ -61,6 +61,13 @@ CommandResult runCommand(const std::string& commandLine) {
   return result;
 }
 
+bool anyLineContains(const std::vector<std::string>& lines, const std::string& needle) {
+  for (const auto& line : lines) {
+    if (line.find(needle) != std::string::npos) return true;
+  }
+  return false;
+}
+
 std::filesystem::path greenlightBinary() { return GREENLIGHT_BINARY; }
 std::filesystem::path sourceDir() { return GREENLIGHT_SOURCE_DIR; }
 std::filesystem::path sharedDir() { return GREENLIGHT_SHARED_DIR; }

@@ -35,6 +35,9 @@ struct CommandResult {
 // Runs a shell command line (through /bin/sh -c), capturing its output.
 CommandResult runCommand(const std::string& commandLine);
 
+// True when any of `lines` contains `needle` (for checking log lines and notes).
+bool anyLineContains(const std::vector<std::string>& lines, const std::string& needle);
+
 // Path of the built `greenlight` binary, the source tree and ../shared.
 std::filesystem::path greenlightBinary();
 std::filesystem::path sourceDir();
