@@ -17,4 +17,14 @@ CommandRunner addLocalCommand(CLI::App& app);
 // `greenlight validate`: lint an AppSpec file, a bundle archive or a bundle folder.
 CommandRunner addValidateCommand(CLI::App& app);
 
+// `greenlight server`: the control plane (store, API, engine, fleet).
+CommandRunner addServerCommand(CLI::App& app);
+
+// `greenlight agent`: the host side, long-polling a server for commands.
+CommandRunner addAgentCommand(CLI::App& app);
+
+// The API client verbs: app, group, config, revision, deploy, status, stop, rollback, history,
+// instances, token, audit. Registers several subcommands; the runner finds the one parsed.
+CommandRunner addClientCommands(CLI::App& app);
+
 }  // namespace greenlight::cli

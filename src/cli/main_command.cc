@@ -18,10 +18,14 @@ int run(int argc, char** argv) {
   auto add = [&](CommandRunner (*factory)(CLI::App&)) {
     std::size_t before = app.get_subcommands({}).size();
     CommandRunner runner = factory(app);
-    commands[app.get_subcommands({})[before]] = std::move(runner);
+    auto subcommands = app.get_subcommands({});
+    for (std::size_t i = before; i < subcommands.size(); ++i) commands[subcommands[i]] = runner;
   };
   add(&addLocalCommand);
   add(&addValidateCommand);
+  add(&addServerCommand);
+  add(&addAgentCommand);
+  add(&addClientCommands);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

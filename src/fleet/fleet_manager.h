@@ -1,0 +1,87 @@
+// Keeps each group's fleet as its specification says: creates and launches local instances,
+// adopts running ones after a server restart, notices lost agents (a dead process, or an agent
+// silent for too long) and marks them Lost — never restarting anything on its own — and stops a
+// group's instances leaving no process behind.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "auth/audit_log.h"
+#include "catalog/catalog.h"
+#include "common/clock.h"
+#include "common/result.h"
+#include "fleet/local_fleet.h"
+#include "store/sqlite_serialized.h"
+
+namespace greenlight::fleet {
+
+// When each agent was last heard from (any authenticated agent call), in memory: a server that
+// restarts gives every agent a fresh grace period rather than trusting stale times.
+class AgentPresence {
+ public:
+  explicit AgentPresence(const Clock& clock) : clock_(clock), startedAt_(clock.now()) {}
+  void touch(const std::string& instanceId);
+  // The last time heard from, or the presence's own start when never heard from since.
+  WallTime lastSeen(const std::string& instanceId) const;
+  bool everSeen(const std::string& instanceId) const;
+
+ private:
+  const Clock& clock_;
+  WallTime startedAt_;
+  mutable std::mutex mutex_;
+  std::map<std::string, WallTime> lastSeen_;  // GUARDED_BY(mutex_)
+};
+
+struct FleetManagerOptions {
+  std::filesystem::path dataDir;   // local instances live in dataDir/fleet/<group-id>/<instance-id>
+  std::string serverAddress;       // given to local agents
+  // An agent silent this long is Lost (it long-polls and heartbeats far more often).
+  std::chrono::milliseconds agentTimeout{30000};
+};
+
+// Thread-safe. Changes to instances are committed (and audited when a person asked for them)
+// before processes are started or stopped.
+class FleetManager {
+ public:
+  FleetManager(store::SerializedSqliteDatabase& database, const Clock& clock,
+               auth::AuditLog& audit, LocalFleet& local, AgentPresence& presence,
+               FleetManagerOptions options, std::function<void()> onFleetChanged);
+
+  // At server start: for each local instance not Terminated, adopt it when its recorded process
+  // is still running (Running), else mark it Lost ("the agent process was gone when the server
+  // started") — never launching a second agent for it.
+  Status adoptAll();
+  // After a group is created or changed: creates the missing local instances (ordinals 0..N-1)
+  // with their ports and folders, and launches those never launched. Instances beyond N are
+  // terminated. Writes the group's enrolment token file (dataDir/fleet/<group-id>/enrolment.token)
+  // on first use. Does nothing for static groups.
+  Status ensureFleet(const std::string& groupId);
+  // Stops every instance of the group (no process left behind) and marks them Terminated.
+  Status terminateGroup(const std::string& groupId, const auth::Principal& principal);
+  // Launches a Lost local instance again, on request (the same id, port and folder).
+  Result<catalog::Instance> restartInstance(const std::string& instanceId,
+                                            const auth::Principal& principal);
+  // Periodic: local processes that died and agents silent past agentTimeout become Lost; agents
+  // heard from again become Running. Calls onFleetChanged when anything changed.
+  Status check();
+  // An agent call arrived for the instance (marks it Running if it was Launching or Lost).
+  void agentSeen(const std::string& instanceId);
+
+ private:
+  store::SerializedSqliteDatabase& database_;
+  const Clock& clock_;
+  auth::AuditLog& audit_;
+  LocalFleet& local_;
+  AgentPresence& presence_;
+  FleetManagerOptions options_;
+  std::function<void()> onFleetChanged_;
+  std::mutex mutex_;  // one fleet change at a time
+};
+
+}  // namespace greenlight::fleet

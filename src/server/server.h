@@ -1,0 +1,42 @@
+// `greenlight server`: the control plane in one process. Opens the store in the data folder,
+// migrates it, makes the first admin token, adopts the local fleet, starts the engine, and serves
+// the JSON API (docs/openapi.yaml) on an asynchronous HTTP core.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "common/result.h"
+
+namespace greenlight::server {
+
+struct ServerOptions {
+  std::filesystem::path dataDir;
+  std::string listenHost = "127.0.0.1";
+  std::uint16_t listenPort = 7070;  // 0: ephemeral (tests)
+  int threads = 2;
+  std::filesystem::path agentBinary;  // the greenlight binary the local fleet starts agents with
+  std::chrono::milliseconds agentTimeout{30000};
+  std::chrono::seconds maxPollWait{30};
+};
+
+class Server {
+ public:
+  static Result<std::unique_ptr<Server>> create(const ServerOptions& options);
+  ~Server();
+  // Binds, starts the engine and the fleet; writes dataDir/server.addr ("host:port") once
+  // listening so scripts and tests can find an ephemeral port.
+  Status start();
+  void stop();
+  std::uint16_t port() const;
+
+ private:
+  struct Impl;
+  explicit Server(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace greenlight::server
