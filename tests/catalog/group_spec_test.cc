@@ -1,0 +1,289 @@
+// Group specs from YAML and JSON: the happy path, round trips, and each invalid case reported with
+// its line, column and key path.
+#include <gtest/gtest.h>
+
+#include "catalog/group_spec.h"
+#include "common/error_codes.h"
+
+namespace greenlight::catalog {
+namespace {
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+std::string yamlError(const std::string& yaml, std::string_view fallback = "shop") {
+  Result<GroupSpec> spec = parseGroupYaml(yaml, "web.yaml", fallback);
+  EXPECT_FALSE(spec.ok()) << yaml;
+  if (spec.ok()) return "";
+  EXPECT_EQ(spec.error().code, codes::kInvalidGroupSpec);
+  return spec.error().message;
+}
+
+TEST(GroupSpecYaml, ReadsEveryKey) {
+  Result<GroupSpec> spec = parseGroupYaml(
+      "application: shop\n"
+      "name: web\n"
+      "fleet: {provider: local, instances: 4, basePort: 18080}\n"
+      "deploymentConfig: CodeDeployDefault.HalfAtATime\n"
+      "deploymentStyle: in-place\n"
+      "loadBalancer: {provider: none}\n"
+      "autoRollback: {enabled: true, events: [DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_REQUEST]}\n"
+      "environment: {APP_ENV: production, WORKERS: 4}\n"
+      "revisionsToKeep: 3\n"
+      "ignoreApplicationStopFailures: yes\n"
+      "fileExistsBehavior: overwrite\n",
+      "web.yaml");
+  ASSERT_TRUE(spec.ok()) << spec.error().message;
+  EXPECT_EQ(spec->application, "shop");
+  EXPECT_EQ(spec->name, "web");
+  EXPECT_EQ(spec->fleet.provider, FleetProvider::Local);
+  EXPECT_EQ(spec->fleet.instances, 4);
+  EXPECT_EQ(spec->fleet.basePort, 18080);
+  EXPECT_EQ(spec->deploymentConfig, "CodeDeployDefault.HalfAtATime");
+  EXPECT_EQ(spec->style, DeploymentStyle::InPlace);
+  EXPECT_EQ(spec->loadBalancer, nlohmann::json({{"provider", "none"}}));
+  EXPECT_TRUE(spec->autoRollback.enabled);
+  EXPECT_TRUE(spec->autoRollback.onFailure());
+  EXPECT_TRUE(spec->autoRollback.onStopRequest());
+  EXPECT_EQ(spec->environment.at("APP_ENV"), "production");
+  EXPECT_EQ(spec->environment.at("WORKERS"), "4");
+  EXPECT_EQ(spec->revisionsToKeep, 3);
+  EXPECT_TRUE(spec->ignoreApplicationStopFailures);
+  EXPECT_EQ(spec->fileExistsBehavior, "OVERWRITE");
+}
+
+TEST(GroupSpecYaml, DefaultsAndApplicationFromTheRequest) {
+  Result<GroupSpec> spec = parseGroupYaml("name: web\nfleet:\n  instances: 2\n", "web.yaml", "shop");
+  ASSERT_TRUE(spec.ok()) << spec.error().message;
+  EXPECT_EQ(spec->application, "shop");
+  EXPECT_EQ(spec->fleet.provider, FleetProvider::Local);
+  EXPECT_EQ(spec->deploymentConfig, "CodeDeployDefault.OneAtATime");
+  EXPECT_FALSE(spec->autoRollback.onFailure());
+  EXPECT_EQ(spec->revisionsToKeep, 5);
+  EXPECT_EQ(spec->fileExistsBehavior, "DISALLOW");
+}
+
+TEST(GroupSpecYaml, StaticFleetWithTags) {
+  Result<GroupSpec> spec = parseGroupYaml(
+      "name: db\nfleet:\n  provider: static\n  tags:\n    role: db\n    zone: a\n", "db.yaml", "shop");
+  ASSERT_TRUE(spec.ok()) << spec.error().message;
+  EXPECT_EQ(spec->fleet.provider, FleetProvider::Static);
+  EXPECT_EQ(spec->fleet.tags, (std::map<std::string, std::string>{{"role", "db"}, {"zone", "a"}}));
+}
+
+TEST(GroupSpecYaml, EnabledRollbackWithoutEventsRollsBackOnFailure) {
+  Result<GroupSpec> spec = parseGroupYaml(
+      "name: web\nfleet: {instances: 1}\nautoRollback: {enabled: true}\n", "web.yaml", "shop");
+  ASSERT_TRUE(spec.ok()) << spec.error().message;
+  EXPECT_TRUE(spec->autoRollback.onFailure());
+  EXPECT_FALSE(spec->autoRollback.onStopRequest());
+}
+
+TEST(GroupSpecYaml, InstancesThatAreNotANumberNamesLineColumnAndKey) {
+  std::string message = yamlError(
+      "application: shop\n"
+      "name: web\n"
+      "fleet:\n"
+      "  instances: four\n");
+  EXPECT_EQ(message, "web.yaml:4:14: fleet.instances: must be a whole number from 1 to 1000, "
+                     "not \"four\"");
+}
+
+TEST(GroupSpecYaml, InstancesOutOfRange) {
+  std::string message = yamlError("name: web\nfleet:\n  instances: 0\n");
+  EXPECT_TRUE(contains(message, "web.yaml:3:14: fleet.instances: must be a whole number from 1 "
+                                "to 1000, not 0")) << message;
+  message = yamlError("name: web\nfleet:\n  instances: 1001\n");
+  EXPECT_TRUE(contains(message, "web.yaml:3:14: fleet.instances:")) << message;
+}
+
+TEST(GroupSpecYaml, UnknownKeySuggestsTheClosest) {
+  std::string message = yamlError(
+      "name: web\n"
+      "fleet: {instances: 2}\n"
+      "deploymentConfg: CodeDeployDefault.AllAtOnce\n");
+  EXPECT_EQ(message, "web.yaml:3:1: deploymentConfg: unknown key (did you mean "
+                     "'deploymentConfig'?)");
+}
+
+TEST(GroupSpecYaml, UnknownNestedKeyWithoutCloseMatchListsTheKeys) {
+  std::string message = yamlError("name: web\nfleet:\n  instances: 2\n  color: blue\n");
+  EXPECT_TRUE(contains(message, "web.yaml:4:3: fleet.color: unknown key; fleet has provider, "
+                                "instances, basePort and tags")) << message;
+}
+
+TEST(GroupSpecYaml, EveryProblemOnItsOwnLineInFileOrder) {
+  std::string message = yamlError(
+      "name: web/1\n"
+      "fleet: {provider: lokal, instances: 2}\n"
+      "revisionsToKeep: 0\n"
+      "fileExistsBehavior: replace\n");
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start <= message.size()) {
+    std::size_t end = message.find('\n', start);
+    if (end == std::string::npos) end = message.size();
+    lines.push_back(message.substr(start, end - start));
+    start = end + 1;
+  }
+  ASSERT_EQ(lines.size(), 4u) << message;
+  EXPECT_TRUE(contains(lines[0], "web.yaml:1:7: name: the group name may hold only")) << lines[0];
+  EXPECT_TRUE(contains(lines[1], "web.yaml:2:19: fleet.provider: must be local or static, not "
+                                 "'lokal' (did you mean 'local'?)")) << lines[1];
+  EXPECT_TRUE(contains(lines[2], "web.yaml:3:18: revisionsToKeep: must be a whole number from 1 "
+                                 "to 100, not 0")) << lines[2];
+  EXPECT_TRUE(contains(lines[3], "web.yaml:4:21: fileExistsBehavior: must be DISALLOW, OVERWRITE "
+                                 "or RETAIN, not 'REPLACE'")) << lines[3];
+}
+
+TEST(GroupSpecYaml, MissingNameAndFleet) {
+  std::string message = yamlError("deploymentConfig: CodeDeployDefault.AllAtOnce\n");
+  EXPECT_TRUE(contains(message, "name: missing")) << message;
+  EXPECT_TRUE(contains(message, "fleet: missing")) << message;
+  // Nothing more about the fleet than that it is missing.
+  EXPECT_FALSE(contains(message, "fleet.instances")) << message;
+}
+
+TEST(GroupSpecYaml, MissingApplicationWithoutFallback) {
+  std::string message = yamlError("name: web\nfleet: {instances: 1}\n", "");
+  EXPECT_TRUE(contains(message, "application: missing")) << message;
+}
+
+TEST(GroupSpecYaml, ApplicationDisagreeingWithTheRequest) {
+  std::string message = yamlError("application: other\nname: web\nfleet: {instances: 1}\n");
+  EXPECT_TRUE(contains(message, "web.yaml:1:14: application: says 'other' but the group is being "
+                                "created in application 'shop'")) << message;
+}
+
+TEST(GroupSpecYaml, BlueGreenIsRefusedForNow) {
+  std::string message = yamlError("name: web\nfleet: {instances: 1}\ndeploymentStyle: blue-green\n");
+  EXPECT_EQ(message, "web.yaml:3:18: deploymentStyle: blue/green is not available yet; use "
+                     "in-place");
+}
+
+TEST(GroupSpecYaml, StaticFleetRefusesLocalKeys) {
+  std::string message =
+      yamlError("name: web\nfleet:\n  provider: static\n  instances: 3\n  basePort: 9000\n");
+  EXPECT_TRUE(contains(message, "web.yaml:4:14: fleet.instances: does not apply to a static "
+                                "fleet")) << message;
+  EXPECT_TRUE(contains(message, "web.yaml:5:13: fleet.basePort: does not apply")) << message;
+}
+
+TEST(GroupSpecYaml, BasePortMustLeaveRoomForEveryInstance) {
+  std::string message = yamlError("name: web\nfleet: {instances: 10, basePort: 65530}\n");
+  EXPECT_TRUE(contains(message, "fleet.basePort: gives the last of 10 instances port 65539"))
+      << message;
+}
+
+TEST(GroupSpecYaml, RollbackEventsAreChecked) {
+  std::string message = yamlError(
+      "name: web\nfleet: {instances: 1}\nautoRollback:\n  enabled: maybe\n"
+      "  events: [DEPLOYMENT_FAILUR]\n");
+  EXPECT_TRUE(contains(message, "web.yaml:4:12: autoRollback.enabled: must be true or false, not "
+                                "\"maybe\"")) << message;
+  EXPECT_TRUE(contains(message, "web.yaml:5:12: autoRollback.events[0]: 'DEPLOYMENT_FAILUR' is "
+                                "not a rollback event")) << message;
+  EXPECT_TRUE(contains(message, "did you mean 'DEPLOYMENT_FAILURE'?")) << message;
+}
+
+TEST(GroupSpecYaml, EnvironmentNamesAreChecked) {
+  std::string message = yamlError(
+      "name: web\nfleet: {instances: 1}\nenvironment:\n  1BAD: x\n  DEPLOYMENT_ID: y\n"
+      "  nested: {a: b}\n");
+  EXPECT_TRUE(contains(message, "web.yaml:4:3: environment.1BAD: '1BAD' is not an environment "
+                                "variable name")) << message;
+  EXPECT_TRUE(contains(message, "web.yaml:5:3: environment.DEPLOYMENT_ID: is set by greenlight"))
+      << message;
+  EXPECT_TRUE(contains(message, "web.yaml:6:11: environment.nested: must be a single value, not a "
+                                "mapping")) << message;
+}
+
+TEST(GroupSpecYaml, DuplicateKeysAreRefused) {
+  std::string message = yamlError("name: web\nfleet: {instances: 1}\nname: api\n");
+  EXPECT_TRUE(contains(message, "web.yaml:3:1: name: appears twice")) << message;
+}
+
+TEST(GroupSpecYaml, SyntaxErrorsHaveTheirLine) {
+  std::string message = yamlError("name: web\nfleet: {instances: 1\n");
+  EXPECT_TRUE(contains(message, "web.yaml:")) << message;
+  EXPECT_TRUE(contains(message, "not valid YAML")) << message;
+}
+
+TEST(GroupSpecYaml, EmptyAndNonMappingDocuments) {
+  EXPECT_TRUE(contains(yamlError(""), "the group spec is empty"));
+  EXPECT_TRUE(contains(yamlError("- name: web\n"), "a group spec is a mapping of keys"));
+}
+
+TEST(GroupSpecYaml, LoadBalancersOtherThanNoneAreRefused) {
+  std::string message =
+      yamlError("name: web\nfleet: {instances: 1}\nloadBalancer: {provider: haproxy}\n");
+  EXPECT_TRUE(contains(message, "web.yaml:3:15: loadBalancer: no traffic provider is available "
+                                "yet")) << message;
+}
+
+TEST(GroupSpecYaml, DeeplyNestedInputIsRefusedNotCrashed) {
+  std::string deep = "name: web\nfleet: {instances: 1}\nloadBalancer: " + std::string(500, '[') +
+                     std::string(500, ']') + "\n";
+  EXPECT_FALSE(parseGroupYaml(deep, "web.yaml", "shop").ok());
+}
+
+TEST(GroupSpecJson, RoundTripsThroughToJson) {
+  GroupSpec spec;
+  spec.application = "shop";
+  spec.name = "web";
+  spec.fleet.instances = 3;
+  spec.fleet.basePort = 20000;
+  spec.deploymentConfig = "CodeDeployDefault.AllAtOnce";
+  spec.autoRollback = {true, {kRollbackOnFailure}};
+  spec.environment = {{"A", "1"}};
+  spec.revisionsToKeep = 2;
+  spec.ignoreApplicationStopFailures = true;
+  spec.fileExistsBehavior = "RETAIN";
+  Result<GroupSpec> back = groupSpecFromJson(toJson(spec));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(*back, spec);
+
+  GroupSpec staticSpec;
+  staticSpec.application = "shop";
+  staticSpec.name = "db";
+  staticSpec.fleet.provider = FleetProvider::Static;
+  staticSpec.fleet.tags = {{"role", "db"}};
+  Result<GroupSpec> staticBack = groupSpecFromJson(toJson(staticSpec));
+  ASSERT_TRUE(staticBack.ok()) << staticBack.error().message;
+  EXPECT_EQ(*staticBack, staticSpec);
+}
+
+TEST(GroupSpecJson, ProblemsNameTheKeyPath) {
+  nlohmann::json body = {{"name", "web"},
+                         {"fleet", {{"provider", "local"}, {"instances", "4"}}},
+                         {"revisionsToKeep", true},
+                         {"fileExistsBehaviour", "OVERWRITE"}};
+  Result<GroupSpec> spec = groupSpecFromJson(body, "shop");
+  ASSERT_FALSE(spec.ok());
+  EXPECT_EQ(spec.error().code, codes::kInvalidGroupSpec);
+  const std::string& message = spec.error().message;
+  EXPECT_TRUE(contains(message, "fileExistsBehaviour: unknown key (did you mean "
+                                "'fileExistsBehavior'?)")) << message;
+  EXPECT_TRUE(contains(message, "revisionsToKeep: must be a whole number from 1 to 100, not "
+                                "\"true\"")) << message;
+  // A JSON string holding digits is still read as a number of instances.
+  EXPECT_FALSE(contains(message, "fleet.instances")) << message;
+}
+
+TEST(GroupSpecJson, NonObjectBodyIsRefused) {
+  Result<GroupSpec> spec = groupSpecFromJson(nlohmann::json::array({1, 2}), "shop");
+  ASSERT_FALSE(spec.ok());
+  EXPECT_TRUE(contains(spec.error().message, "a group spec is a mapping of keys"));
+}
+
+TEST(GroupSpecJson, NumbersThatAreNotWholeAreRefused) {
+  Result<GroupSpec> spec =
+      groupSpecFromJson({{"name", "web"}, {"fleet", {{"instances", 2.5}}}}, "shop");
+  ASSERT_FALSE(spec.ok());
+  EXPECT_TRUE(contains(spec.error().message, "fleet.instances: must be a whole number from 1 to "
+                                             "1000, not \"2.5\"")) << spec.error().message;
+}
+
+}  // namespace
+}  // namespace greenlight::catalog
