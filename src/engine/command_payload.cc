@@ -1,0 +1,34 @@
+// The command payload sent to agents.
+#include "engine/command_payload.h"
+
+namespace greenlight::engine {
+
+std::string commandIdFor(const std::string& deploymentId, const std::string& instanceId) {
+  return deploymentId + "/" + instanceId;
+}
+
+nlohmann::json commandPayload(const std::string& commandId, const rows::DeploymentRow& deployment,
+                              const catalog::DeploymentGroup& group,
+                              const catalog::Revision& revision) {
+  nlohmann::json environment = nlohmann::json::object();
+  for (const auto& [name, value] : group.spec.environment) environment[name] = value;
+  return {
+      {"id", commandId},
+      {"deploymentId", deployment.view.id},
+      {"applicationName", deployment.view.application},
+      {"deploymentGroupName", deployment.view.groupName},
+      {"deploymentGroupId", deployment.view.groupId},
+      {"revision",
+       {{"sha256", revision.sha256},
+        {"bundleType", revision.bundleType},
+        {"sizeBytes", revision.sizeBytes},
+        {"url", "/v1/revisions/" + revision.sha256 + "/bundle"}}},
+      {"appspecFilename", revision.appspecFilename},
+      {"fileExistsBehavior", deployment.fileExistsBehavior},
+      {"ignoreApplicationStopFailures", deployment.ignoreApplicationStopFailures},
+      {"environment", environment},
+      {"revisionsToKeep", group.spec.revisionsToKeep},
+  };
+}
+
+}  // namespace greenlight::engine

@@ -1,0 +1,338 @@
+// The engine's lifecycle (its loop thread) and the operator's requests: deploy, stop, roll back,
+// plan, and reading deployments back.
+#include "engine/engine.h"
+
+#include "common/error_codes.h"
+#include "domain/deployment_config.h"
+#include "engine/engine_impl.h"
+#include "store/sqlite_transaction.h"
+
+namespace greenlight::engine {
+namespace {
+
+bool validFileExistsBehavior(const std::string& value) {
+  return value == "DISALLOW" || value == "OVERWRITE" || value == "RETAIN";
+}
+
+// The deployment configuration `name`, checked to drive an in-place deployment.
+Result<domain::DeploymentConfig> serverConfig(catalog::Catalog& catalog, const std::string& name) {
+  Result<domain::DeploymentConfig> config = catalog.getConfig(name);
+  if (!config.ok()) return config.error();
+  Result<domain::InPlacePolicy> policy = domain::InPlacePolicy::fromConfig(*config);
+  if (!policy.ok()) return Error{codes::kInvalidArgument, policy.error().message};
+  return config;
+}
+
+}  // namespace
+
+Engine::Engine(store::SerializedSqliteDatabase& database, const Clock& clock,
+               auth::AuditLog& audit, EngineHooks hooks, EngineOptions options)
+    : impl_(std::make_unique<Impl>(database, clock, audit, std::move(hooks), options)) {}
+
+Engine::~Engine() { stop(); }
+
+void Engine::start() {
+  std::lock_guard guard(impl_->startStopMutex);
+  if (impl_->loop.joinable()) return;
+  {
+    std::lock_guard lock(impl_->loopMutex);
+    impl_->stopping = false;
+    impl_->wakeRequested = true;
+  }
+  impl_->loop = std::thread([this] { impl_->runLoop(); });
+}
+
+void Engine::stop() {
+  std::lock_guard guard(impl_->startStopMutex);
+  {
+    std::lock_guard lock(impl_->loopMutex);
+    impl_->stopping = true;
+  }
+  impl_->wakeSignal.notify_all();
+  if (impl_->loop.joinable()) impl_->loop.join();
+}
+
+void Engine::wake() { impl_->requestWake(); }
+
+Status Engine::reconcileOnce() { return impl_->reconcilePass(); }
+
+void Engine::Impl::requestWake() {
+  {
+    std::lock_guard lock(loopMutex);
+    wakeRequested = true;
+  }
+  wakeSignal.notify_all();
+}
+
+void Engine::Impl::runLoop() {
+  std::unique_lock lock(loopMutex);
+  while (!stopping) {
+    wakeRequested = false;
+    lock.unlock();
+    // A failed pass (the store busy, a disk error) is retried on the next one: every step
+    // re-reads what it needs, so nothing is lost by trying again.
+    (void)reconcilePass();
+    lock.lock();
+    wakeSignal.wait_for(lock, options.idleInterval, [&] { return wakeRequested || stopping; });
+  }
+}
+
+void Engine::Impl::fire(const Effects& effects) {
+  if (hooks.commandQueued) {
+    for (const auto& instanceId : effects.queuedInstances) hooks.commandQueued(instanceId);
+  }
+  if (hooks.deploymentChanged) {
+    for (const auto& id : effects.changedDeployments) hooks.deploymentChanged(id);
+  }
+  if (effects.wakeLoop) requestWake();
+}
+
+Result<DeploymentView> Engine::createDeployment(const DeploymentRequest& request,
+                                                const auth::Principal& principal) {
+  Effects effects;
+  auto created = impl_->database.withConnection(
+      [&](store::SqliteDatabase& db) -> Result<DeploymentView> {
+        catalog::Catalog catalog(db, impl_->clock);
+        Result<store::Transaction> transaction = store::Transaction::begin(db);
+        if (!transaction.ok()) return transaction.error();
+        Result<catalog::DeploymentGroup> group = catalog.getGroup(request.application, request.group);
+        if (!group.ok()) return group.error();
+        Result<catalog::Revision> revision =
+            catalog.getRevision(request.application, request.revision);
+        if (!revision.ok()) return revision.error();
+        std::string configName = request.configName.value_or(group->spec.deploymentConfig);
+        Result<domain::DeploymentConfig> config = serverConfig(catalog, configName);
+        if (!config.ok()) return config.error();
+        std::string fileExists = request.fileExistsBehavior.value_or(group->spec.fileExistsBehavior);
+        if (!validFileExistsBehavior(fileExists)) {
+          return Error{codes::kInvalidArgument,
+                       "fileExistsBehavior '" + fileExists +
+                           "' is not one greenlight knows; use DISALLOW, OVERWRITE or RETAIN"};
+        }
+        NewDeployment deployment;
+        deployment.group = *group;
+        deployment.revision = revision->sha256;
+        deployment.configName = config->name;
+        deployment.config = *config;
+        deployment.description = request.description;
+        deployment.fileExistsBehavior = fileExists;
+        deployment.ignoreApplicationStopFailures = request.ignoreApplicationStopFailures.value_or(
+            group->spec.ignoreApplicationStopFailures);
+        deployment.creator = request.creator;
+        deployment.rollbackOf = request.rollbackOf;
+        deployment.createdBy = principal.name;
+        Result<rows::DeploymentRow> row = impl_->insertNewDeployment(db, deployment);
+        if (!row.ok()) return row.error();
+        Result<std::int64_t> audited = impl_->audit.record(
+            db, principal, "create-deployment", "deployment:" + row->view.id,
+            {{"application", request.application},
+             {"group", request.group},
+             {"revision", revision->sha256},
+             {"deploymentConfig", config->name},
+             {"description", request.description}});
+        if (!audited.ok()) return audited.error();
+        if (Status committed = transaction->commit(); !committed.ok()) return committed.error();
+        effects.changedDeployments.insert(row->view.id);
+        effects.wakeLoop = true;
+        return impl_->buildView(db, std::move(row).value(), true);
+      });
+  impl_->fire(effects);
+  return created;
+}
+
+Result<DeploymentView> Engine::stopDeployment(const std::string& id, bool rollback,
+                                              const auth::Principal& principal) {
+  Effects effects;
+  auto stopped = impl_->database.withConnection(
+      [&](store::SqliteDatabase& db) -> Result<DeploymentView> {
+        catalog::Catalog catalog(db, impl_->clock);
+        Result<store::Transaction> transaction = store::Transaction::begin(db);
+        if (!transaction.ok()) return transaction.error();
+        Result<rows::DeploymentRow> row = rows::loadDeployment(db, id);
+        if (!row.ok()) return row.error();
+        DeploymentView& view = row->view;
+        if (domain::isFinal(view.status)) {
+          return Error{codes::kConflict, "deployment " + id + " has already ended (" +
+                                             toString(view.status) +
+                                             "); there is nothing to stop. To undo it, roll the "
+                                             "group back instead"};
+        }
+        WallTime now = impl_->clock.now();
+        Result<std::vector<rows::TargetRow>> targets = rows::loadTargets(db, id);
+        if (!targets.ok()) return targets.error();
+        int inFlight = 0;
+        for (auto& target : *targets) {
+          if (target.status == domain::InstanceStatus::InProgress) ++inFlight;
+          if (target.status != domain::InstanceStatus::Pending) continue;
+          target.status = domain::InstanceStatus::Skipped;
+          target.endedAt = now;
+          target.message = "Not deployed: the deployment was stopped.";
+          if (Status saved = rows::saveTarget(db, target); !saved.ok()) return saved.error();
+        }
+        view.stopRequested = true;
+        row->stopRollback = rollback;
+        view.status = domain::DeploymentStatus::Stopped;
+        view.endedAt = now;
+        view.errorCode = "DeploymentStopped";
+        view.errorMessage = "Stopped by " + principal.name + ".";
+        if (inFlight > 0) {
+          view.errorMessage += " " + std::to_string(inFlight) +
+                               " instance(s) already in progress finish their lifecycle.";
+        }
+        Result<catalog::DeploymentGroup> group = catalog.getGroupById(view.groupId);
+        bool rollBack = rollback || (group.ok() && group->spec.autoRollback.onStopRequest());
+        std::optional<std::string> rollbackId;
+        if (rollBack) {
+          auto good = rows::lastGoodRevision(db, view.groupId, row->sequence);
+          if (!good.ok()) return good.error();
+          if (*good) {
+            auto created = impl_->createRollbackOf(db, *row, **good, principal.name);
+            if (!created.ok()) return created.error();
+            rollbackId = created->view.id;
+            view.errorMessage += " Rolling back to revision " + good->value().substr(0, 12) +
+                                 " in deployment " + *rollbackId + ".";
+            effects.changedDeployments.insert(*rollbackId);
+          } else {
+            view.errorMessage += " No earlier successful deployment of the group to roll back to.";
+          }
+        }
+        if (Status saved = rows::saveDeployment(db, *row); !saved.ok()) return saved.error();
+        nlohmann::json details = {{"rollback", rollback}};
+        if (rollbackId) details["rollbackDeployment"] = *rollbackId;
+        Result<std::int64_t> audited =
+            impl_->audit.record(db, principal, "stop-deployment", "deployment:" + id, details);
+        if (!audited.ok()) return audited.error();
+        if (Status committed = transaction->commit(); !committed.ok()) return committed.error();
+        effects.changedDeployments.insert(id);
+        effects.wakeLoop = true;
+        return impl_->buildView(db, std::move(row).value(), true);
+      });
+  impl_->fire(effects);
+  return stopped;
+}
+
+Result<DeploymentView> Engine::rollback(const std::string& application, const std::string& group,
+                                        const std::optional<std::string>& revision,
+                                        const auth::Principal& principal) {
+  Effects effects;
+  auto created = impl_->database.withConnection(
+      [&](store::SqliteDatabase& db) -> Result<DeploymentView> {
+        catalog::Catalog catalog(db, impl_->clock);
+        Result<store::Transaction> transaction = store::Transaction::begin(db);
+        if (!transaction.ok()) return transaction.error();
+        Result<catalog::DeploymentGroup> found = catalog.getGroup(application, group);
+        if (!found.ok()) return found.error();
+        Result<std::int64_t> latest = rows::latestSequence(db, found->id);
+        if (!latest.ok()) return latest.error();
+        std::string sha;
+        if (revision) {
+          Result<catalog::Revision> named = catalog.getRevision(application, *revision);
+          if (!named.ok()) return named.error();
+          sha = named->sha256;
+        } else {
+          auto good = rows::lastGoodRevision(db, found->id, *latest);
+          if (!good.ok()) return good.error();
+          if (!*good) {
+            return Error{codes::kNotFound,
+                         "group " + application + "/" + group +
+                             " has no successful deployment before its latest one, so there is "
+                             "nothing to roll back to; name the revision to deploy instead"};
+          }
+          sha = **good;
+        }
+        // The rollback undoes the group's newest deployment, whatever its status.
+        auto newest = rows::listDeployments(db, DeploymentFilter{application, group, {}, 1});
+        if (!newest.ok()) return newest.error();
+        Result<rows::DeploymentRow> row = Error{};
+        if (!newest->empty()) {
+          rows::DeploymentRow& undone = newest->front();
+          row = impl_->createRollbackOf(db, undone, sha, principal.name);
+          if (!row.ok()) return row.error();
+          if (Status saved = rows::saveDeployment(db, undone); !saved.ok()) return saved.error();
+          effects.changedDeployments.insert(undone.view.id);
+        } else {
+          Result<domain::DeploymentConfig> config =
+              serverConfig(catalog, found->spec.deploymentConfig);
+          if (!config.ok()) return config.error();
+          NewDeployment request;
+          request.group = *found;
+          request.revision = sha;
+          request.configName = config->name;
+          request.config = *config;
+          request.description = "Rollback";
+          request.fileExistsBehavior = found->spec.fileExistsBehavior;
+          request.ignoreApplicationStopFailures = found->spec.ignoreApplicationStopFailures;
+          request.creator = domain::DeploymentCreator::Rollback;
+          request.createdBy = principal.name;
+          row = impl_->insertNewDeployment(db, request);
+          if (!row.ok()) return row.error();
+        }
+        Result<std::int64_t> audited = impl_->audit.record(
+            db, principal, "rollback", "deployment:" + row->view.id,
+            {{"application", application},
+             {"group", group},
+             {"revision", sha},
+             {"rollbackOf", row->view.rollbackOf ? nlohmann::json(*row->view.rollbackOf)
+                                                 : nlohmann::json(nullptr)}});
+        if (!audited.ok()) return audited.error();
+        if (Status committed = transaction->commit(); !committed.ok()) return committed.error();
+        effects.changedDeployments.insert(row->view.id);
+        effects.wakeLoop = true;
+        return impl_->buildView(db, std::move(row).value(), true);
+      });
+  impl_->fire(effects);
+  return created;
+}
+
+Result<DeploymentView> Engine::getDeployment(const std::string& id, bool withTargets) {
+  return impl_->database.withConnection([&](store::SqliteDatabase& db) -> Result<DeploymentView> {
+    Result<rows::DeploymentRow> row = rows::loadDeployment(db, id);
+    if (!row.ok()) return row.error();
+    return impl_->buildView(db, std::move(row).value(), withTargets);
+  });
+}
+
+Result<std::vector<DeploymentView>> Engine::listDeployments(const DeploymentFilter& filter) {
+  return impl_->database.withConnection(
+      [&](store::SqliteDatabase& db) -> Result<std::vector<DeploymentView>> {
+        auto found = rows::listDeployments(db, filter);
+        if (!found.ok()) return found.error();
+        std::vector<DeploymentView> views;
+        for (auto& row : *found) {
+          Result<DeploymentView> view = impl_->buildView(db, std::move(row), false);
+          if (!view.ok()) return view.error();
+          views.push_back(std::move(view).value());
+        }
+        return views;
+      });
+}
+
+Result<domain::InPlacePlan> Engine::plan(const std::string& application, const std::string& group,
+                                         const std::optional<std::string>& configName) {
+  return impl_->database.withConnection(
+      [&](store::SqliteDatabase& db) -> Result<domain::InPlacePlan> {
+        catalog::Catalog catalog(db, impl_->clock);
+        Result<catalog::DeploymentGroup> found = catalog.getGroup(application, group);
+        if (!found.ok()) return found.error();
+        Result<domain::DeploymentConfig> config =
+            serverConfig(catalog, configName.value_or(found->spec.deploymentConfig));
+        if (!config.ok()) return config.error();
+        Result<domain::InPlacePolicy> policy = domain::InPlacePolicy::fromConfig(*config);
+        if (!policy.ok()) return policy.error();
+        auto instances = catalog.listInstances(found->id);
+        if (!instances.ok()) return instances.error();
+        // Revision health is measured against the application's newest revision: the one a
+        // deployment is most likely to carry.
+        std::optional<std::string> revision;
+        if (auto latest = catalog.getRevision(application, "latest"); latest.ok()) {
+          revision = latest->sha256;
+        }
+        std::vector<domain::TargetState> targets;
+        for (const auto& instance : eligibleInstances(*found, std::move(instances).value())) {
+          targets.push_back(targetStateFor(instance, revision, domain::InstanceStatus::Pending));
+        }
+        return domain::planBatches(*policy, targets);
+      });
+}
+
+}  // namespace greenlight::engine

@@ -1,0 +1,371 @@
+// The engine's pass: for each group, settle what happened to the deployments in flight (lost
+// instances, results), ask the in-place strategy what comes next and commit it, then start the
+// next queued deployment when the group is free. Every change is committed before its effect
+// (a command for an agent, a hook) is requested.
+#include <algorithm>
+#include <map>
+
+#include "common/error_codes.h"
+#include "domain/in_place_decision.h"
+#include "engine/command_payload.h"
+#include "engine/engine_impl.h"
+#include "store/sqlite_transaction.h"
+
+namespace greenlight::engine {
+namespace {
+
+bool isActive(domain::DeploymentStatus status) {
+  return status == domain::DeploymentStatus::InProgress ||
+         status == domain::DeploymentStatus::Baking || status == domain::DeploymentStatus::Ready;
+}
+
+bool isWaiting(domain::DeploymentStatus status) {
+  return status == domain::DeploymentStatus::Created || status == domain::DeploymentStatus::Queued;
+}
+
+Result<std::vector<rows::DeploymentRow>> groupWork(store::SqliteDatabase& db,
+                                                   const std::string& groupId) {
+  auto all = rows::deploymentsWithWork(db);
+  if (!all.ok()) return all.error();
+  std::erase_if(*all, [&](const rows::DeploymentRow& row) { return row.view.groupId != groupId; });
+  return all;
+}
+
+std::string shortSha(const std::string& sha) { return sha.substr(0, 12); }
+
+// "First failure: instance i-1 (web-0) during ValidateService: ScriptFailed: ..." and the log
+// tail of the failed event, so `status` shows where to look without opening the agent's log.
+std::string firstFailureDetail(
+    const std::vector<rows::TargetRow>& targets,
+    const std::map<std::string, std::vector<LifecycleEventView>>& events) {
+  const rows::TargetRow* first = nullptr;
+  for (const auto& target : targets) {
+    if (target.status != domain::InstanceStatus::Failed) continue;
+    if (first == nullptr || (target.endedAt && first->endedAt && *target.endedAt < *first->endedAt)) {
+      first = &target;
+    }
+  }
+  if (first == nullptr) return "";
+  std::string eventName = first->currentEvent;
+  std::string logTail;
+  if (auto found = events.find(first->instanceId); found != events.end()) {
+    for (const auto& event : found->second) {
+      if (event.status == "Failed") {
+        eventName = event.event;
+        logTail = event.logTail;
+        break;
+      }
+    }
+  }
+  std::string detail = " First failure: instance " + first->instanceId;
+  if (!first->hostName.empty()) detail += " (" + first->hostName + ")";
+  if (!eventName.empty()) detail += " during " + eventName;
+  if (!first->errorCode.empty()) detail += ": " + first->errorCode;
+  if (!first->message.empty()) detail += ": " + first->message;
+  if (!logTail.empty()) {
+    detail += "\nLast output of " + (eventName.empty() ? std::string("the hook") : eventName) +
+              " on " + first->instanceId + ":\n" + logTail;
+  }
+  return detail;
+}
+
+}  // namespace
+
+Status Engine::Impl::reconcilePass() {
+  std::lock_guard pass(passMutex);
+  auto groups = database.withConnection(
+      [&](store::SqliteDatabase& db) -> Result<std::vector<std::string>> {
+        auto work = rows::deploymentsWithWork(db);
+        if (!work.ok()) return work.error();
+        std::vector<std::string> ids;
+        for (const auto& row : *work) {
+          if (std::find(ids.begin(), ids.end(), row.view.groupId) == ids.end()) {
+            ids.push_back(row.view.groupId);
+          }
+        }
+        return ids;
+      });
+  if (!groups.ok()) return groups.error();
+  Status firstFailure;
+  for (const auto& groupId : *groups) {
+    Effects effects;
+    Status done = database.withConnection(
+        [&](store::SqliteDatabase& db) { return reconcileGroup(db, groupId, effects); });
+    fire(effects);
+    if (!done.ok() && firstFailure.ok()) firstFailure = done;
+  }
+  return firstFailure;
+}
+
+Status Engine::Impl::reconcileGroup(store::SqliteDatabase& db, const std::string& groupId,
+                                    Effects& effects) {
+  auto work = groupWork(db, groupId);
+  if (!work.ok()) return work.error();
+  for (auto& row : *work) {
+    if (isWaiting(row.view.status)) continue;
+    if (Status advanced = advanceDeployment(db, row, effects); !advanced.ok()) return advanced;
+  }
+  // The group is free when no deployment is active and none that ended still has an instance
+  // in flight: the next one would otherwise run a second lifecycle on the same instance.
+  for (std::size_t attempt = 0;; ++attempt) {
+    work = groupWork(db, groupId);
+    if (!work.ok()) return work.error();
+    std::vector<rows::DeploymentRow*> waiting;
+    bool busy = false;
+    for (auto& row : *work) {
+      if (isWaiting(row.view.status)) waiting.push_back(&row);
+      else busy = true;
+    }
+    if (waiting.empty()) return Status::success();
+    if (busy || attempt > work->size()) {
+      for (auto* row : waiting) {
+        if (row->view.status != domain::DeploymentStatus::Created) continue;
+        row->view.status = domain::DeploymentStatus::Queued;
+        if (Status saved = rows::saveDeployment(db, *row); !saved.ok()) return saved;
+        effects.changedDeployments.insert(row->view.id);
+      }
+      return Status::success();
+    }
+    // Rollbacks go first: they restore service; then the oldest.
+    auto next = std::find_if(waiting.begin(), waiting.end(), [](const rows::DeploymentRow* row) {
+      return row->view.creator == domain::DeploymentCreator::Rollback;
+    });
+    rows::DeploymentRow& starting = next == waiting.end() ? *waiting.front() : **next;
+    if (Status started = startDeployment(db, starting, effects); !started.ok()) return started;
+    if (Status advanced = advanceDeployment(db, starting, effects); !advanced.ok()) return advanced;
+  }
+}
+
+Status Engine::Impl::startDeployment(store::SqliteDatabase& db, rows::DeploymentRow& row,
+                                     Effects& effects) {
+  Result<store::Transaction> transaction = store::Transaction::begin(db);
+  if (!transaction.ok()) return transaction.error();
+  catalog::Catalog catalog(db, clock);
+  DeploymentView& view = row.view;
+  WallTime now = clock.now();
+  view.startedAt = now;
+  auto fail = [&](const std::string& code, const std::string& message) -> Status {
+    view.status = domain::DeploymentStatus::Failed;
+    view.endedAt = now;
+    view.errorCode = code;
+    view.errorMessage = message;
+    if (Status saved = rows::saveDeployment(db, row); !saved.ok()) return saved;
+    if (Status committed = transaction->commit(); !committed.ok()) return committed;
+    effects.changedDeployments.insert(view.id);
+    return Status::success();
+  };
+  Result<catalog::DeploymentGroup> group = catalog.getGroupById(view.groupId);
+  if (!group.ok()) {
+    if (group.error().code != codes::kNotFound) return group.error();
+    return fail("GroupNotFound", "Deployment group " + view.application + "/" + view.groupName +
+                                     " (" + view.groupId + ") no longer exists, so there is "
+                                     "nothing to deploy to.");
+  }
+  Result<domain::InPlacePolicy> policy = policyFromConfigJson(view.config);
+  if (!policy.ok()) return fail(policy.error().code, policy.error().message);
+  auto instances = catalog.listInstances(view.groupId);
+  if (!instances.ok()) return instances.error();
+  std::vector<catalog::Instance> chosen = eligibleInstances(*group, std::move(instances).value());
+  for (const auto& instance : chosen) {
+    rows::TargetRow target;
+    target.deploymentId = view.id;
+    target.instanceId = instance.id;
+    target.hostName = instance.hostName;
+    target.port = instance.port;
+    if (Status inserted = rows::insertTarget(db, target); !inserted.ok()) return inserted;
+  }
+  view.numbers = domain::inPlaceNumbers(*policy, static_cast<int>(chosen.size()));
+  view.status = domain::DeploymentStatus::InProgress;
+  if (Status saved = rows::saveDeployment(db, row); !saved.ok()) return saved;
+  if (Status committed = transaction->commit(); !committed.ok()) return committed;
+  effects.changedDeployments.insert(view.id);
+  return Status::success();
+}
+
+Status Engine::Impl::failLostTargets(store::SqliteDatabase& db, rows::DeploymentRow& row,
+                                     Effects& effects) {
+  auto targets = rows::loadTargets(db, row.view.id);
+  if (!targets.ok()) return targets.error();
+  catalog::Catalog catalog(db, clock);
+  struct Lost {
+    rows::TargetRow* target;
+    std::optional<catalog::Instance> instance;
+  };
+  std::vector<Lost> lost;
+  for (auto& target : *targets) {
+    if (target.status != domain::InstanceStatus::InProgress) continue;
+    Result<catalog::Instance> instance = catalog.getInstance(target.instanceId);
+    if (!instance.ok()) {
+      if (instance.error().code != codes::kNotFound) return instance.error();
+      lost.push_back({&target, std::nullopt});
+    } else if (instance->lifecycle == catalog::InstanceLifecycle::Lost ||
+               instance->lifecycle == catalog::InstanceLifecycle::Terminated) {
+      lost.push_back({&target, std::move(instance).value()});
+    }
+  }
+  if (lost.empty()) return Status::success();
+  Result<store::Transaction> transaction = store::Transaction::begin(db);
+  if (!transaction.ok()) return transaction.error();
+  WallTime now = clock.now();
+  for (auto& [target, instance] : lost) {
+    std::string where = target->currentEvent.empty()
+                            ? std::string("before it reported any lifecycle event")
+                            : "during " + target->currentEvent;
+    std::string why = !instance ? std::string("it is no longer in the catalog")
+                      : instance->lifecycleReason.empty()
+                          ? std::string(catalog::toString(instance->lifecycle))
+                          : instance->lifecycleReason;
+    target->status = domain::InstanceStatus::Failed;
+    target->endedAt = now;
+    target->errorCode = "InstanceLost";
+    target->message = "Instance " + target->instanceId +
+                      (target->hostName.empty() ? "" : " (" + target->hostName + ")") +
+                      " was lost " + where + ": " + why +
+                      ". Check the host and its agent, then deploy again.";
+    if (Status saved = rows::saveTarget(db, *target); !saved.ok()) return saved;
+    if (!target->currentEvent.empty()) {
+      EventReport event;
+      event.event = target->currentEvent;
+      event.status = "Failed";
+      event.endedAt = now;
+      event.errorCode = "InstanceLost";
+      event.message = target->message;
+      if (Status upserted = rows::upsertEvent(db, row.view.id, target->instanceId, event);
+          !upserted.ok()) {
+        return upserted;
+      }
+    }
+    Status done = rows::setCommandState(db, commandIdFor(row.view.id, target->instanceId),
+                                        rows::CommandState::Done, now);
+    if (!done.ok()) return done;
+    if (instance) {
+      Status recorded = catalog.recordInstanceDeployment(target->instanceId, row.view.id,
+                                                         row.view.revision, false);
+      if (!recorded.ok()) return recorded;
+    }
+  }
+  if (Status bumped = rows::bumpVersion(db, row.view.id); !bumped.ok()) return bumped;
+  if (Status committed = transaction->commit(); !committed.ok()) return committed;
+  row.view.version += 1;
+  effects.changedDeployments.insert(row.view.id);
+  effects.wakeLoop = true;
+  return Status::success();
+}
+
+Status Engine::Impl::advanceDeployment(store::SqliteDatabase& db, rows::DeploymentRow& row,
+                                       Effects& effects) {
+  // Each round starts instances or settles lost ones; a bound rather than trust.
+  const int rounds = 2 * (row.view.numbers ? row.view.numbers->instanceCount : 0) + 4;
+  for (int round = 0; round < rounds; ++round) {
+    if (Status settled = failLostTargets(db, row, effects); !settled.ok()) return settled;
+    if (!isActive(row.view.status)) return Status::success();
+    auto targets = rows::loadTargets(db, row.view.id);
+    if (!targets.ok()) return targets.error();
+    catalog::Catalog catalog(db, clock);
+    std::vector<domain::TargetState> states;
+    for (const auto& target : *targets) {
+      Result<catalog::Instance> instance = catalog.getInstance(target.instanceId);
+      if (instance.ok()) {
+        states.push_back(targetStateFor(*instance, row.view.revision, target.status));
+      } else if (instance.error().code == codes::kNotFound) {
+        states.push_back({target.instanceId, target.status, domain::InstanceHealth::Unhealthy,
+                          domain::RevisionHealth::Unknown});
+      } else {
+        return instance.error();
+      }
+    }
+    Result<domain::InPlacePolicy> policy = policyFromConfigJson(row.view.config);
+    domain::InPlaceDecision decision;
+    if (policy.ok()) {
+      decision = domain::decide(*policy, states);
+    } else {
+      decision.outcome = domain::InPlaceOutcome::Failed;
+      decision.errorCode = policy.error().code;
+      decision.reason = policy.error().message;
+    }
+
+    if (decision.outcome == domain::InPlaceOutcome::Continue && decision.instancesToStart.empty()) {
+      return Status::success();  // waiting for the instances in flight
+    }
+    Result<store::Transaction> transaction = store::Transaction::begin(db);
+    if (!transaction.ok()) return transaction.error();
+    WallTime now = clock.now();
+    if (decision.outcome == domain::InPlaceOutcome::Continue) {
+      Result<catalog::DeploymentGroup> group = catalog.getGroupById(row.view.groupId);
+      if (!group.ok()) return group.error();
+      Result<catalog::Revision> revision =
+          catalog.getRevision(row.view.application, row.view.revision);
+      if (!revision.ok()) return revision.error();
+      for (const auto& instanceId : decision.instancesToStart) {
+        auto target = std::find_if(targets->begin(), targets->end(),
+                                   [&](const auto& t) { return t.instanceId == instanceId; });
+        if (target == targets->end()) continue;
+        target->status = domain::InstanceStatus::InProgress;
+        target->startedAt = now;
+        if (Status saved = rows::saveTarget(db, *target); !saved.ok()) return saved;
+        AgentCommand command;
+        command.id = commandIdFor(row.view.id, instanceId);
+        command.deploymentId = row.view.id;
+        command.instanceId = instanceId;
+        command.payload = commandPayload(command.id, row, *group, *revision);
+        if (Status inserted = rows::insertCommand(db, command, now); !inserted.ok()) return inserted;
+      }
+      if (Status bumped = rows::bumpVersion(db, row.view.id); !bumped.ok()) return bumped;
+      if (Status committed = transaction->commit(); !committed.ok()) return committed;
+      row.view.version += 1;
+      for (const auto& id : decision.instancesToStart) effects.queuedInstances.push_back(id);
+      effects.changedDeployments.insert(row.view.id);
+      continue;
+    }
+
+    if (decision.outcome == domain::InPlaceOutcome::Succeeded) {
+      row.view.status = domain::DeploymentStatus::Succeeded;
+      row.view.endedAt = now;
+      if (Status saved = rows::saveDeployment(db, row); !saved.ok()) return saved;
+      if (Status committed = transaction->commit(); !committed.ok()) return committed;
+      effects.changedDeployments.insert(row.view.id);
+      effects.wakeLoop = true;
+      return Status::success();
+    }
+
+    // Failed: nothing more starts; instances in flight finish and are recorded as they report.
+    for (auto& target : *targets) {
+      if (target.status != domain::InstanceStatus::Pending) continue;
+      target.status = domain::InstanceStatus::Skipped;
+      target.endedAt = now;
+      target.message = "Not deployed: the deployment failed before reaching this instance.";
+      if (Status saved = rows::saveTarget(db, target); !saved.ok()) return saved;
+    }
+    auto events = rows::loadEvents(db, row.view.id);
+    if (!events.ok()) return events.error();
+    row.view.status = domain::DeploymentStatus::Failed;
+    row.view.endedAt = now;
+    row.view.errorCode = decision.errorCode;
+    row.view.errorMessage = decision.reason + firstFailureDetail(*targets, *events);
+    catalog::Catalog groups(db, clock);
+    Result<catalog::DeploymentGroup> group = groups.getGroupById(row.view.groupId);
+    if (group.ok() && group->spec.autoRollback.onFailure() &&
+        row.view.creator != domain::DeploymentCreator::Rollback) {
+      auto good = rows::lastGoodRevision(db, row.view.groupId, row.sequence);
+      if (!good.ok()) return good.error();
+      if (*good) {
+        auto rollback = createRollbackOf(db, row, **good, "greenlight");
+        if (!rollback.ok()) return rollback.error();
+        row.view.errorMessage += "\nAutomatic rollback: redeploying revision " +
+                                 shortSha(**good) + " in deployment " + rollback->view.id + ".";
+        effects.changedDeployments.insert(rollback->view.id);
+      } else {
+        row.view.errorMessage +=
+            "\nAutomatic rollback: the group has no earlier successful deployment to go back to.";
+      }
+    }
+    if (Status saved = rows::saveDeployment(db, row); !saved.ok()) return saved;
+    if (Status committed = transaction->commit(); !committed.ok()) return committed;
+    effects.changedDeployments.insert(row.view.id);
+    effects.wakeLoop = true;
+    return Status::success();
+  }
+  return Status::success();
+}
+
+}  // namespace greenlight::engine
