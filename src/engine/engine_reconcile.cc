@@ -69,6 +69,19 @@ std::string firstFailureDetail(
   return detail;
 }
 
+// The group's instances (Terminated ones too) by id: one query per step instead of one per target.
+Result<std::map<std::string, catalog::Instance>> instancesById(catalog::Catalog& catalog,
+                                                               const std::string& groupId) {
+  auto instances = catalog.listInstances(groupId, /*includeTerminated=*/true);
+  if (!instances.ok()) return instances.error();
+  std::map<std::string, catalog::Instance> byId;
+  for (auto& instance : *instances) {
+    std::string id = instance.id;
+    byId.emplace(std::move(id), std::move(instance));
+  }
+  return byId;
+}
+
 }  // namespace
 
 Status Engine::Impl::reconcilePass() {
@@ -192,15 +205,20 @@ Status Engine::Impl::failLostTargets(store::SqliteDatabase& db, rows::Deployment
     std::optional<catalog::Instance> instance;
   };
   std::vector<Lost> lost;
+  bool anyInFlight = std::any_of(targets->begin(), targets->end(), [](const auto& target) {
+    return target.status == domain::InstanceStatus::InProgress;
+  });
+  if (!anyInFlight) return Status::success();
+  auto instances = instancesById(catalog, row.view.groupId);
+  if (!instances.ok()) return instances.error();
   for (auto& target : *targets) {
     if (target.status != domain::InstanceStatus::InProgress) continue;
-    Result<catalog::Instance> instance = catalog.getInstance(target.instanceId);
-    if (!instance.ok()) {
-      if (instance.error().code != codes::kNotFound) return instance.error();
+    auto instance = instances->find(target.instanceId);
+    if (instance == instances->end()) {
       lost.push_back({&target, std::nullopt});
-    } else if (instance->lifecycle == catalog::InstanceLifecycle::Lost ||
-               instance->lifecycle == catalog::InstanceLifecycle::Terminated) {
-      lost.push_back({&target, std::move(instance).value()});
+    } else if (instance->second.lifecycle == catalog::InstanceLifecycle::Lost ||
+               instance->second.lifecycle == catalog::InstanceLifecycle::Terminated) {
+      lost.push_back({&target, instance->second});
     }
   }
   if (lost.empty()) return Status::success();
@@ -262,16 +280,16 @@ Status Engine::Impl::advanceDeployment(store::SqliteDatabase& db, rows::Deployme
     auto targets = rows::loadTargets(db, row.view.id);
     if (!targets.ok()) return targets.error();
     catalog::Catalog catalog(db, clock);
+    auto instances = instancesById(catalog, row.view.groupId);
+    if (!instances.ok()) return instances.error();
     std::vector<domain::TargetState> states;
     for (const auto& target : *targets) {
-      Result<catalog::Instance> instance = catalog.getInstance(target.instanceId);
-      if (instance.ok()) {
-        states.push_back(targetStateFor(*instance, row.view.revision, target.status));
-      } else if (instance.error().code == codes::kNotFound) {
+      auto instance = instances->find(target.instanceId);
+      if (instance != instances->end()) {
+        states.push_back(targetStateFor(instance->second, row.view.revision, target.status));
+      } else {
         states.push_back({target.instanceId, target.status, domain::InstanceHealth::Unhealthy,
                           domain::RevisionHealth::Unknown});
-      } else {
-        return instance.error();
       }
     }
     Result<domain::InPlacePolicy> policy = policyFromConfigJson(row.view.config);
