@@ -8,8 +8,10 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/result.h"
+#include "server/route_table.h"
 
 namespace greenlight::server {
 
@@ -32,6 +34,8 @@ class Server {
   Status start();
   void stop();
   std::uint16_t port() const;
+  // Every (method, pattern) the API serves, for checking docs/openapi.yaml against it.
+  const std::vector<RouteInfo>& routes() const;
 
  private:
   struct Impl;

@@ -1,0 +1,107 @@
+// `greenlight server`: runs the control plane until SIGTERM or SIGINT. The signals are blocked
+// before any thread starts, so every thread inherits the mask and the main thread alone takes
+// them with sigwait, then stops the server in order.
+#include <CLI/CLI.hpp>
+
+#include <csignal>
+#include <cstdint>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "cli/commands.h"
+#include "server/event_log.h"
+#include "server/server.h"
+
+namespace greenlight::cli {
+
+namespace {
+
+struct ServerArguments {
+  std::string dataDir;
+  std::string listen = "127.0.0.1:7070";
+  int threads = 2;
+  int agentTimeoutSeconds = 30;
+};
+
+// "HOST:PORT" (or "[v6]:PORT"); nullopt when the port is not 0..65535.
+std::optional<std::pair<std::string, std::uint16_t>> parseListen(const std::string& text) {
+  std::size_t colon = text.rfind(':');
+  if (colon == std::string::npos || colon + 1 == text.size()) return std::nullopt;
+  std::string host = text.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  std::string portText = text.substr(colon + 1);
+  if (portText.find_first_not_of("0123456789") != std::string::npos || portText.size() > 5) {
+    return std::nullopt;
+  }
+  unsigned long port = std::stoul(portText);
+  if (port > 65535) return std::nullopt;
+  if (host.empty()) host = "0.0.0.0";
+  return std::make_pair(host, static_cast<std::uint16_t>(port));
+}
+
+int runServer(const ServerArguments& arguments) {
+  auto listen = parseListen(arguments.listen);
+  if (!listen) {
+    std::cerr << "greenlight server: --listen must be HOST:PORT with a port from 0 to 65535, not '"
+              << arguments.listen << "'.\n";
+    return 2;
+  }
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  server::ServerOptions options;
+  options.dataDir = std::filesystem::absolute(arguments.dataDir);
+  options.listenHost = listen->first;
+  options.listenPort = listen->second;
+  options.threads = arguments.threads;
+  options.agentBinary = std::filesystem::read_symlink("/proc/self/exe");
+  options.agentTimeout = std::chrono::seconds(arguments.agentTimeoutSeconds);
+
+  auto created = server::Server::create(options);
+  if (!created.ok()) {
+    std::cerr << "greenlight server: " << created.error().message << "\n";
+    return 1;
+  }
+  std::unique_ptr<server::Server> instance = std::move(*created);
+  if (Status started = instance->start(); !started.ok()) {
+    std::cerr << "greenlight server: " << started.error().message << "\n";
+    return 1;
+  }
+  int received = 0;
+  sigwait(&signals, &received);
+  server::logEvent(std::string("received ") + (received == SIGINT ? "SIGINT" : "SIGTERM") +
+                   ", stopping (local agents keep running and are adopted at the next start)");
+  instance->stop();
+  return 0;
+}
+
+}  // namespace
+
+CommandRunner addServerCommand(CLI::App& app) {
+  auto arguments = std::make_shared<ServerArguments>();
+  CLI::App* command = app.add_subcommand(
+      "server", "Run the control plane: the API, the deployment engine and the local fleet");
+  command->add_option("--data", arguments->dataDir,
+                      "Data folder: the store, revisions, local instances, admin.token")
+      ->required();
+  command->add_option("--listen", arguments->listen, "Address to serve the API on, HOST:PORT")
+      ->capture_default_str();
+  command->add_option("--threads", arguments->threads, "HTTP threads")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  command->add_option("--agent-timeout", arguments->agentTimeoutSeconds,
+                      "Seconds an agent may stay silent before its instance is Lost")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
+  return [arguments] { return runServer(*arguments); };
+}
+
+}  // namespace greenlight::cli
