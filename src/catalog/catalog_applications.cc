@@ -93,11 +93,8 @@ Status Catalog::deleteApplication(const std::string& name) {
   }
   Result<detail::WriteScope> scope = detail::WriteScope::begin(db_);
   if (!scope.ok()) return scope.error();
-  if (Status removed = db_.run("DELETE FROM revisions WHERE application = ?", name);
-      !removed.ok()) {
-    return removed;
-  }
-  Status removed = db_.run("DELETE FROM applications WHERE name = ?", name);
+  Status removed = db_.run("DELETE FROM revisions WHERE application = ?", name);
+  if (removed.ok()) removed = db_.run("DELETE FROM applications WHERE name = ?", name);
   if (!removed.ok()) {
     if (removed.error().code == store::kStoreConstraint) {
       return detail::conflict("application '" + name + "' is still referred to by its "
