@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "auth/audit_log.h"
 #include "catalog/catalog.h"
@@ -74,6 +75,26 @@ class FleetManager {
   void agentSeen(const std::string& instanceId);
 
  private:
+  struct LifecycleChange {
+    std::string instanceId;
+    catalog::InstanceLifecycle lifecycle;
+    std::string reason;
+  };
+
+  // The group's enrolment token file, created (with its token) on first use. REQUIRES: mutex_.
+  Result<std::filesystem::path> ensureEnrolmentTokenFile(const catalog::DeploymentGroup& group);
+  // Launches an instance whose row is committed, and records its process. REQUIRES: mutex_.
+  Status launchInstance(const catalog::Instance& instance, const std::string& groupId,
+                        const std::filesystem::path& tokenFile);
+  // Stops the processes of these local instances, several at a time.
+  Status terminateInstances(const std::vector<catalog::Instance>& instances);
+  // Commits the changes in one transaction (no audit: greenlight's own observations).
+  Status applyLifecycleChanges(const std::vector<LifecycleChange>& changes);
+  // When this instance's agent was last heard from, or launched by us if later.
+  WallTime lastHeardFrom(const std::string& instanceId);  // REQUIRES: mutex_
+  void rememberLifecycle(const std::string& instanceId, catalog::InstanceLifecycle lifecycle);
+  void notifyChanged();
+
   store::SerializedSqliteDatabase& database_;
   const Clock& clock_;
   auth::AuditLog& audit_;
@@ -82,6 +103,10 @@ class FleetManager {
   FleetManagerOptions options_;
   std::function<void()> onFleetChanged_;
   std::mutex mutex_;  // one fleet change at a time
+  std::map<std::string, WallTime> launchedAt_;  // GUARDED_BY(mutex_)
+  // agentSeen runs on every agent call: a known-Running instance must cost no store read.
+  std::mutex lifecycleCacheMutex_;
+  std::map<std::string, catalog::InstanceLifecycle> lifecycleCache_;  // GUARDED_BY(lifecycleCacheMutex_)
 };
 
 }  // namespace greenlight::fleet
