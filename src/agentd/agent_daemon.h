@@ -28,7 +28,22 @@ struct AgentOptions {
   std::chrono::seconds heartbeatInterval{5};
   std::chrono::milliseconds backoffInitial{200};
   std::chrono::milliseconds backoffMax{10000};
+  // Makes the agent a child subreaper, so daemons its hooks leave stay in its process tree, and
+  // reaps them between commands with waitpid(-1). Turn off only when embedding the agent in a
+  // process that waits for children of its own.
+  bool adoptOrphans = true;
+  // Optional: kept at kAgentWaiting / kAgentWorking for a signal handler (claimExitWhileWaiting).
+  std::atomic<int>* activity = nullptr;
 };
+
+// What the agent is doing, as kept in AgentOptions::activity.
+enum AgentActivity : int { kAgentWaiting = 0, kAgentWorking = 1, kAgentExiting = 2 };
+
+// Async-signal-safe. While the agent only waits (on a long-poll or for the server to come back),
+// marks it exiting, so it starts nothing more, and returns true: the caller may end the process at
+// once without losing anything (the server resends unfinished commands). Returns false while a
+// command runs: then set the stop flag and let the command finish.
+bool claimExitWhileWaiting(std::atomic<int>& activity);
 
 // Runs until `stop` becomes true (checked between polls and during backoff) or a fatal error
 // (e.g. no credential and no enrolment token, or enrolment refused). A command in progress is
