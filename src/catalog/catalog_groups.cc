@@ -17,7 +17,7 @@ Result<DeploymentGroup> readGroup(const store::SqliteStatement& row) {
   auto createdAt = row.read<std::string>(2);
   auto updatedAt = row.read<std::string>(3);
   if (const Error* error = firstError(id, spec, createdAt, updatedAt)) return *error;
-  Result<GroupSpec> parsed = groupSpecFromJson(*spec);
+  Result<GroupSpec> parsed = detail::groupSpecFromStoredJson(*spec);
   if (!parsed.ok()) {
     return Error{store::kStoreSchemaMismatch, "deployment group " + *id +
                                                   " is stored with a spec this greenlight "

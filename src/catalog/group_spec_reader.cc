@@ -115,9 +115,11 @@ class SpecReader {
 
   // Adds the value rules' problems (those not already explained by a reading problem), then
   // turns the list into the error, or success.
-  Status finish(const GroupSpec& spec) {
+  Status finish(const GroupSpec& spec, bool applyRules = true) {
     std::vector<LocatedProblem> reading = problems_;
-    for (const detail::SpecProblem& rule : detail::checkGroupSpec(spec)) {
+    std::vector<detail::SpecProblem> rules;
+    if (applyRules) rules = detail::checkGroupSpec(spec);
+    for (const detail::SpecProblem& rule : rules) {
       bool explained = std::any_of(reading.begin(), reading.end(), [&](const LocatedProblem& p) {
         return isWithin(rule.keyPath, p.keyPath);
       });
@@ -360,10 +362,10 @@ class SpecReader {
 };
 
 Result<GroupSpec> readSpec(const SpecNode& root, std::string source,
-                           std::string_view applicationFallback) {
+                           std::string_view applicationFallback, bool applyRules = true) {
   SpecReader reader(std::move(source));
   GroupSpec spec = reader.read(root, applicationFallback);
-  if (Status valid = reader.finish(spec); !valid.ok()) return valid.error();
+  if (Status valid = reader.finish(spec, applyRules); !valid.ok()) return valid.error();
   return spec;
 }
 
@@ -386,4 +388,11 @@ Result<GroupSpec> groupSpecFromJson(const nlohmann::json& json,
   return readSpec(detail::specFromJson(json), "", applicationFallback);
 }
 
+namespace detail {
+
+Result<GroupSpec> groupSpecFromStoredJson(const nlohmann::json& json) {
+  return readSpec(specFromJson(json), "", "", /*applyRules=*/false);
+}
+
+}  // namespace detail
 }  // namespace greenlight::catalog

@@ -21,6 +21,10 @@ std::vector<SpecProblem> checkGroupSpec(const GroupSpec& spec);
 // or success.
 Status validateGroupSpec(const GroupSpec& spec);
 
+// Reads a spec the catalog stored earlier: its shape is checked, but not today's value rules,
+// so a group created under older rules stays readable (it is checked again when updated).
+Result<GroupSpec> groupSpecFromStoredJson(const nlohmann::json& json);
+
 // The top-level keys and those of the nested mappings, for unknown-key suggestions.
 const std::vector<std::string_view>& groupSpecKeys();
 const std::vector<std::string_view>& fleetKeys();

@@ -152,5 +152,22 @@ TEST_F(GroupsWithApp, SampleGroupFileCreatesAGroup) {
   EXPECT_EQ(json["autoRollback"]["enabled"], true);
 }
 
+TEST_F(GroupsWithApp, GroupsStoredUnderOlderRulesStayReadable) {
+  auto created = catalog().createGroup(spec("web"));
+  ASSERT_TRUE(created.ok());
+  // As if an older greenlight had allowed keeping 500 revisions.
+  ASSERT_TRUE(database()
+                  .run("UPDATE deployment_groups SET spec = json_set(spec, '$.revisionsToKeep', 500)")
+                  .ok());
+  auto read = catalog().getGroup("shop", "web");
+  ASSERT_TRUE(read.ok()) << read.error().message;
+  EXPECT_EQ(read->spec.revisionsToKeep, 500);
+  // Changing it applies today's rules.
+  auto updated = catalog().updateGroup(read->spec);
+  ASSERT_FALSE(updated.ok());
+  EXPECT_EQ(updated.error().code, codes::kInvalidGroupSpec);
+  EXPECT_TRUE(contains(updated.error().message, "revisionsToKeep")) << updated.error().message;
+}
+
 }  // namespace
 }  // namespace greenlight::catalog
