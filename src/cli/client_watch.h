@@ -1,0 +1,31 @@
+// Following a deployment to its end with the watch long-poll: a live table on a terminal, one
+// plain line per change otherwise (CI logs), reconnecting with backoff when the server is away.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/client_session.h"
+
+namespace greenlight::cli {
+
+struct FollowOptions {
+  bool liveView = false;       // redraw a table in place (stdout is a terminal)
+  bool colour = false;
+  int pollWaitSeconds = 20;    // how long the server may hold each watch request
+  // Give up after the server has been unreachable this long without a break.
+  std::chrono::seconds reconnectLimit = std::chrono::minutes(10);
+};
+
+// FollowOptions for this process: live view and colour when stdout is a terminal (and NO_COLOR
+// is unset), shorter polls then so running durations tick.
+FollowOptions followOptionsForTerminal();
+
+// Follows deployment `id` until it is final; prints as it goes (nothing but the final deployment
+// with --output json), then the summary. Returns 0 Succeeded, 4 Failed, 5 Stopped, 1 on error.
+int followDeployment(ClientSession& session, ApiClient& client, const std::string& id,
+                     const FollowOptions& options);
+
+}  // namespace greenlight::cli
