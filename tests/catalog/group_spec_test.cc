@@ -228,6 +228,22 @@ TEST(GroupSpecYaml, DeeplyNestedInputIsRefusedNotCrashed) {
   EXPECT_FALSE(parseGroupYaml(deep, "web.yaml", "shop").ok());
 }
 
+TEST(GroupSpecYaml, HostileInputIsAnErrorNeverACrash) {
+  const std::vector<std::string> inputs = {
+      std::string("name: web\0fleet: x", 18), "\t\tname: web\n", "name: [web\n", "? [a, b]\n: c\n",
+      "name: &a web\nfleet: *a\n", "name: *undefined\n", "\xff\xfe\x00garbage", "{{{{",
+      "name: web\nfleet: {instances: 99999999999999999999}\n", "name: !!binary aGVsbG8=\n",
+      "- - - -\n", ": :\n", "name: web\nfleet: {instances: -1}\n"};
+  for (const std::string& input : inputs) {
+    Result<GroupSpec> spec = parseGroupYaml(input, "x.yaml", "shop");
+    EXPECT_FALSE(spec.ok()) << input;
+    if (!spec.ok()) {
+      EXPECT_EQ(spec.error().code, codes::kInvalidGroupSpec) << input;
+      EXPECT_FALSE(spec.error().message.empty());
+    }
+  }
+}
+
 TEST(GroupSpecJson, RoundTripsThroughToJson) {
   GroupSpec spec;
   spec.application = "shop";
