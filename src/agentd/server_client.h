@@ -28,8 +28,8 @@ class ServerClient {
   ServerClient(const ServerClient&) = delete;
   ServerClient& operator=(const ServerClient&) = delete;
 
-  // Tries until the server answers with anything but a 5xx. Errors: "Stopped" when stop was
-  // requested first, "CredentialRefused" when the server refuses the agent even after enrolling
+  // Tries until the server answers with anything but a 5xx. Errors: "Stopped" when stop is
+  // requested while waiting to try again (a stopping agent still makes one attempt), "CredentialRefused" when the server refuses the agent even after enrolling
   // again (or it cannot enrol again), and the keeper's fatal errors.
   Result<http::ClientResponse> call(const std::string& method, const std::string& path,
                                     const std::optional<nlohmann::json>& body = std::nullopt,

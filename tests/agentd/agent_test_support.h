@@ -23,7 +23,8 @@ struct TestBundle {
 
 // appspec.yml installing content/ to /app, with BeforeInstall, ApplicationStart and
 // ValidateService scripts that append "$LIFECYCLE_EVENT" to $COUNT_FILE and print a greeting.
-// When $HOLD_FILE is set, ApplicationStart writes $HOLD_FILE.started and waits for $HOLD_FILE.
+// When $HOLD_FILE is set, ApplicationStart writes its pid to $HOLD_FILE.started and waits for
+// $HOLD_FILE; when $DAEMON_FILE is set, it leaves a daemon behind and writes its pid there.
 inline TestBundle makeBundle(const std::filesystem::path& work, const std::string& version = "v1") {
   namespace gt = greenlight::testing;
   auto source = work / ("bundle-" + version);
@@ -38,8 +39,11 @@ inline TestBundle makeBundle(const std::filesystem::path& work, const std::strin
                 "#!/bin/sh\necho \"$LIFECYCLE_EVENT\" >> \"$COUNT_FILE\"\necho \"hello from $LIFECYCLE_EVENT\"\n", 0755);
   gt::writeFile(source / "scripts" / "start.sh",
                 "#!/bin/sh\necho \"$LIFECYCLE_EVENT\" >> \"$COUNT_FILE\"\n"
+                "if [ -n \"$DAEMON_FILE\" ]; then\n"
+                "  ( sleep 300 </dev/null >/dev/null 2>&1 & echo $! > \"$DAEMON_FILE\" )\n"
+                "fi\n"
                 "if [ -n \"$HOLD_FILE\" ]; then\n"
-                "  touch \"$HOLD_FILE.started\"\n"
+                "  echo $$ > \"$HOLD_FILE.started\"\n"
                 "  while [ ! -f \"$HOLD_FILE\" ]; do sleep 0.05; done\n"
                 "fi\n"
                 "echo \"hello from $LIFECYCLE_EVENT\"\n",
