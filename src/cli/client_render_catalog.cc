@@ -223,6 +223,8 @@ std::string renderAudit(const nlohmann::json& answer) {
     if (entry.is_object() && entry.contains("details") && entry["details"].is_object() &&
         !entry["details"].empty()) {
       details = entry["details"].dump();
+      // Whole details stay one `--output json` away; a table row keeps to one screen line.
+      if (details.size() > 80) details = details.substr(0, 77) + "...";
     }
     table.addRow({textOf(entry, "id"), shortTime(textOf(entry, "at")), principal, role,
                   textOf(entry, "action"), textOf(entry, "target"), details});

@@ -168,13 +168,13 @@ std::string renderDeploymentView(const nlohmann::json& deployment, const Style& 
     hostWidth = std::max(hostWidth, textOf(target, "hostName").size());
     eventWidth = std::max(eventWidth, textOf(target, "currentEvent").size());
   }
-  out += "\n" + padRight("HOST", hostWidth + 1) + " " + padRight("PORT", 6) + padRight("STATUS", 12) +
+  out += "\n" + padRight("HOST", hostWidth + 1) + " " + padRight("PORT", 7) + padRight("STATUS", 12) +
          padRight("EVENT", eventWidth + 2) + padRight("DURATION", 10) + "ERROR\n";
   for (const auto& target : targets) {
     std::string targetStatus = textOf(target, "status");
     auto port = numberOf(target, "port");
     std::string line = padRight(textOf(target, "hostName"), hostWidth + 1) + " " +
-                       padRight(port && *port > 0 ? std::to_string(*port) : "-", 6) +
+                       padRight(port && *port > 0 ? std::to_string(*port) : "-", 7) +
                        colourStatus(padRight(targetStatus, 12), style) +
                        padRight(textOf(target, "currentEvent"), eventWidth + 2) +
                        padRight(elapsedText(target, now), 10);
@@ -202,7 +202,10 @@ std::vector<std::string> describeChanges(const nlohmann::json& previous, const n
   std::vector<std::string> lines;
   std::string id = textOf(current, "id");
   std::string status = textOf(current, "status");
-  if (status != textOf(previous, "status")) lines.push_back("deployment " + id + ": " + status);
+  bool statusChanged = status != textOf(previous, "status");
+  // A final status closes the list, after the instance lines that led to it.
+  bool statusLast = isFinalDeploymentStatus(status);
+  if (statusChanged && !statusLast) lines.push_back("deployment " + id + ": " + status);
   std::map<std::string, const nlohmann::json*> before;
   for (const auto& target : arrayOf(previous, "targets")) before[textOf(target, "instanceId")] = &target;
   for (const auto& target : arrayOf(current, "targets")) {
@@ -247,6 +250,7 @@ std::vector<std::string> describeChanges(const nlohmann::json& previous, const n
       lines.push_back(line);
     }
   }
+  if (statusChanged && statusLast) lines.push_back("deployment " + id + ": " + status);
   return lines;
 }
 

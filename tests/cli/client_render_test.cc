@@ -69,7 +69,7 @@ TEST(ClientRenderTest, ChangeLinesNameInstanceEventStatusAndDuration) {
   before["targets"][1]["events"][1] = json{{"event", "ValidateService"}, {"status", "InProgress"}};
   auto lines = describeChanges(before, failedDeployment());
   ASSERT_FALSE(lines.empty());
-  EXPECT_EQ(lines[0], "deployment d-ABC123456: Failed");
+  EXPECT_EQ(lines.back(), "deployment d-ABC123456: Failed") << "the final status comes after the instance lines";
   bool eventLine = false, logLine = false, targetLine = false;
   for (const auto& line : lines) {
     eventLine |= line == "instance web-1 (i-000000000002): event ValidateService Failed in 0.900s: ScriptFailed: "
