@@ -42,7 +42,7 @@ int followDeployment(ClientSession& session, ApiClient& client, const std::strin
   nlohmann::json current;
   long long version = 0;
   std::size_t linesDrawn = 0;
-  auto backoff = std::chrono::milliseconds(500);
+  auto backoff = options.initialBackoff;
   std::optional<std::chrono::steady_clock::time_point> unreachableSince;
   if (!session.json() && !options.liveView) out << "Following deployment " << id << " (Ctrl-C stops following; the deployment goes on)" << std::endl;
   while (true) {
@@ -67,7 +67,7 @@ int followDeployment(ClientSession& session, ApiClient& client, const std::strin
     if (unreachableSince) {
       session.err() << "greenlight: reconnected to " << client.address() << std::endl;
       unreachableSince.reset();
-      backoff = std::chrono::milliseconds(500);
+      backoff = options.initialBackoff;
     }
     previous = std::move(current);
     current = std::move(*answer);

@@ -15,6 +15,8 @@ struct FollowOptions {
   bool liveView = false;       // redraw a table in place (stdout is a terminal)
   bool colour = false;
   int pollWaitSeconds = 20;    // how long the server may hold each watch request
+  // First wait before trying again after losing the server; doubles up to 10 s.
+  std::chrono::milliseconds initialBackoff{500};
   // Give up after the server has been unreachable this long without a break.
   std::chrono::seconds reconnectLimit = std::chrono::minutes(10);
 };

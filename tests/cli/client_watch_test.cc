@@ -1,0 +1,117 @@
+// Following a deployment against a fake API: the change lines, the exit code by outcome, and
+// riding out a server that answers 503 for a while.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <sstream>
+
+#include "cli/client_watch.h"
+#include "http/authentication.h"
+#include "http/http_server.h"
+#include "http/router.h"
+
+namespace greenlight::cli {
+namespace {
+
+using nlohmann::json;
+
+json deploymentAt(int version, const std::string& status, const std::string& eventStatus) {
+  return json{{"id", "d-FAKE00001"},
+              {"status", status},
+              {"version", version},
+              {"errorMessage", status == "Failed" ? "1 of 1 instances failed" : ""},
+              {"targets",
+               json::array({json{{"instanceId", "i-1"},
+                                 {"hostName", "web-0"},
+                                 {"status", status == "Failed" ? "Failed" : "InProgress"},
+                                 {"events", json::array({json{{"event", "ValidateService"},
+                                                              {"status", eventStatus},
+                                                              {"durationMs", 250},
+                                                              {"errorCode", eventStatus == "Failed" ? "ScriptFailed" : ""},
+                                                              {"logTail", "port closed\n"}}})}}})}};
+}
+
+class FakeWatchServer {
+ public:
+  explicit FakeWatchServer(int unavailableAnswers) : unavailableLeft_(unavailableAnswers) {
+    http::Router router;
+    router.add("GET", "/v1/deployments/{id}/watch", [this](const http::HttpRequest& request) {
+      if (unavailableLeft_.fetch_sub(1) > 0) {
+        http::HttpResponse response;
+        response.status = 503;
+        response.contentType = "text/plain";
+        response.body = "restarting";
+        return response;
+      }
+      int after = std::stoi(request.queryParam("after").value_or("0"));
+      afters_.push_back(after);
+      if (after < 1) return http::jsonResponse(deploymentAt(1, "InProgress", "InProgress"));
+      return http::jsonResponse(deploymentAt(2, "Failed", "Failed"));
+    });
+    server_ = std::make_unique<http::HttpServer>(http::HttpServerOptions{}, std::move(router),
+                                                 [](const http::HttpRequest&) {
+                                                   return http::AuthDecision::allow(http::Principal{"test", {"admin"}});
+                                                 });
+    EXPECT_TRUE(server_->start().ok());
+  }
+  std::string address() const { return "127.0.0.1:" + std::to_string(server_->port()); }
+  std::vector<int> afters() const { return afters_; }
+
+ private:
+  std::atomic<int> unavailableLeft_;
+  std::vector<int> afters_;  // only touched by one request at a time: the client waits for each answer
+  std::unique_ptr<http::HttpServer> server_;
+};
+
+TEST(ClientWatchTest, PrintsEachChangeOnceAndExitsFourWhenTheDeploymentFails) {
+  FakeWatchServer server(0);
+  ApiClient client(ClientSettings{server.address(), "glt_test"});
+  CommonClientOptions common;
+  std::ostringstream out, err;
+  ClientSession session(common, out, err);
+  FollowOptions options;
+  options.pollWaitSeconds = 1;
+  EXPECT_EQ(followDeployment(session, client, "d-FAKE00001", options), 4) << out.str() << err.str();
+  std::string text = out.str();
+  EXPECT_NE(text.find("instance web-0 (i-1): event ValidateService InProgress\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("instance web-0 (i-1): event ValidateService Failed in 0.250s: ScriptFailed\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("deployment d-FAKE00001: Failed\n"), std::string::npos) << text;
+  EXPECT_NE(err.str().find("greenlight: deployment d-FAKE00001 failed: 1 of 1 instances failed"), std::string::npos)
+      << err.str();
+  EXPECT_EQ(server.afters(), (std::vector<int>{0, 1})) << "each poll asks for what follows the version it has";
+}
+
+TEST(ClientWatchTest, RetriesWhileTheServerIsUnavailableAndSaysSo) {
+  FakeWatchServer server(2);
+  ApiClient client(ClientSettings{server.address(), "glt_test"});
+  CommonClientOptions common;
+  common.output = "json";
+  std::ostringstream out, err;
+  ClientSession session(common, out, err);
+  FollowOptions options;
+  options.pollWaitSeconds = 1;
+  options.initialBackoff = std::chrono::milliseconds(1);
+  EXPECT_EQ(followDeployment(session, client, "d-FAKE00001", options), 4) << err.str();
+  EXPECT_NE(err.str().find("lost the server while following d-FAKE00001"), std::string::npos) << err.str();
+  EXPECT_NE(err.str().find("reconnected"), std::string::npos) << err.str();
+  json finalDeployment = json::parse(out.str());
+  EXPECT_EQ(finalDeployment["status"], "Failed") << "--output json prints only the final deployment";
+}
+
+TEST(ClientWatchTest, GivesUpWhenTheServerStaysAwayPastTheLimit) {
+  FakeWatchServer server(1000000);
+  ApiClient client(ClientSettings{server.address(), "glt_test"});
+  CommonClientOptions common;
+  std::ostringstream out, err;
+  ClientSession session(common, out, err);
+  FollowOptions options;
+  options.initialBackoff = std::chrono::milliseconds(1);
+  options.reconnectLimit = std::chrono::seconds(0);
+  EXPECT_EQ(followDeployment(session, client, "d-FAKE00001", options), 1);
+  EXPECT_NE(err.str().find("gave up following deployment d-FAKE00001"), std::string::npos) << err.str();
+}
+
+}  // namespace
+}  // namespace greenlight::cli
