@@ -109,9 +109,14 @@ Status FleetManager::adoptAll() {
   std::sort(neverLaunchedGroups.begin(), neverLaunchedGroups.end());
   neverLaunchedGroups.erase(std::unique(neverLaunchedGroups.begin(), neverLaunchedGroups.end()),
                             neverLaunchedGroups.end());
+  // An agent that fails to start is marked Lost with the reason, for the operator to see and
+  // restart; it must not keep the server (and every other group) from starting.
   Status outcome;
   for (const auto& groupId : neverLaunchedGroups) {
-    if (Status ensured = ensureFleet(groupId); !ensured.ok() && outcome.ok()) outcome = ensured;
+    Status ensured = ensureFleet(groupId);
+    if (!ensured.ok() && ensured.error().code != kAgentLaunchFailed && outcome.ok()) {
+      outcome = ensured;
+    }
   }
   return outcome;
 }

@@ -191,7 +191,7 @@ Status FleetManager::ensureFleet(const std::string& groupId) {
       outcome = marked;
     }
     if (!launchFailures.empty() && outcome.ok()) {
-      outcome = Error{"AgentLaunchFailed", launchFailures};
+      outcome = Error{kAgentLaunchFailed, launchFailures};
     }
   }
   if (changed) notifyChanged();

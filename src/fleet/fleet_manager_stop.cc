@@ -40,7 +40,7 @@ Status FleetManager::terminateInstances(const std::vector<catalog::Instance>& in
     workers.emplace_back(worker);
   }
   for (auto& thread : workers) thread.join();
-  if (!failures.empty()) return Error{"InstanceProcessesSurvived", failures};
+  if (!failures.empty()) return Error{kInstanceProcessesSurvived, failures};
   return Status::success();
 }
 

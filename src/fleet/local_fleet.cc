@@ -25,7 +25,7 @@ extern char** environ;
 namespace greenlight::fleet {
 namespace {
 
-constexpr const char* kLaunchFailed = "AgentLaunchFailed";
+constexpr const char* kLaunchFailed = kAgentLaunchFailed;
 
 // What the intermediate child tells the server about the fork of the agent.
 struct ForkReport {

@@ -17,6 +17,10 @@
 
 namespace greenlight::fleet {
 
+// Error codes: a local agent that could not be started, and processes that outlived SIGKILL.
+inline constexpr const char* kAgentLaunchFailed = "AgentLaunchFailed";
+inline constexpr const char* kInstanceProcessesSurvived = "InstanceProcessesSurvived";
+
 // What one local agent is started with.
 struct LocalAgentSpec {
   std::string instanceId;

@@ -87,7 +87,7 @@ Status LocalFleet::terminate(const std::string& instanceId, pid_t pid, std::uint
                              [](const KnownProcess& process) { return !stillRunning(process); }),
               alive.end());
   if (alive.empty()) return Status::success();
-  return Error{"InstanceProcessesSurvived",
+  return Error{kInstanceProcessesSurvived,
                "processes of local instance " + instanceId + " survived SIGKILL for " +
                    std::to_string(kKillPhaseLimit.count()) + "s: pid " + pidList(alive) +
                    "; they may be stuck in the kernel (see `ps -o pid,stat,wchan,cmd -p " +

@@ -243,6 +243,33 @@ TEST_F(FleetManagerIntegration, AdoptionLaunchesInstancesCommittedButNeverLaunch
   EXPECT_EQ(instancesOf(group.id).size(), 1u);
 }
 
+TEST_F(FleetManagerIntegration, AnAgentThatCannotStartIsLostWithTheReasonAndTheServerStillStarts) {
+  auto group = createGroup("web", 1);
+  agent_ = scripts_ / "missing-agent";
+  startServer();
+  Status ensured = manager_->ensureFleet(group.id);
+  ASSERT_FALSE(ensured.ok());
+  EXPECT_EQ(ensured.error().code, kAgentLaunchFailed);
+  auto lost = instancesOf(group.id).at(0);
+  EXPECT_EQ(lost.lifecycle, InstanceLifecycle::Lost);
+  EXPECT_TRUE(contains(lost.lifecycleReason, "the agent could not be started"));
+  EXPECT_TRUE(contains(lost.lifecycleReason, "missing-agent"));
+
+  // A row committed but never launched, at a start where agents cannot be started: Lost too,
+  // and adoption itself succeeds.
+  catalog::Instance pending;
+  pending.groupId = createGroup("api", 1).id;
+  pending.hostName = "api-0";
+  pending.port = 21600;
+  pending.id = "i-abcdefabcdef";
+  pending.rootDir = (data_ / "fleet" / pending.groupId / pending.id).string();
+  withCatalog([&](catalog::Catalog& catalog) { ASSERT_TRUE(catalog.createInstance(pending).ok()); });
+  startServer();
+  Status adopted = manager_->adoptAll();
+  EXPECT_TRUE(adopted.ok()) << adopted.error().message;
+  EXPECT_EQ(instance(pending.id).lifecycle, InstanceLifecycle::Lost);
+}
+
 TEST_F(FleetManagerIntegration, CheckMarksAKilledAgentLostAndSaysSo) {
   auto group = createGroup("web", 1);
   ASSERT_TRUE(manager_->ensureFleet(group.id).ok());
