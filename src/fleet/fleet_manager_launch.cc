@@ -35,8 +35,8 @@ std::filesystem::path groupFolder(const FleetManagerOptions& options, const std:
 // What ensureFleet decided in its transaction, to carry out after the commit.
 struct FleetPlan {
   std::vector<Instance> toLaunch;
-  std::vector<Instance> excess;       // marked Terminated; their processes still to stop
-  std::vector<Instance> unrecorded;  // launched once but their pid never recorded
+  std::set<std::string> createdNow;  // ids made by this call: no process can carry them yet
+  std::vector<Instance> excess;      // marked Terminated; their processes still to stop
 };
 
 }  // namespace
@@ -162,6 +162,7 @@ Status FleetManager::ensureFleet(const std::string& groupId) {
         }
         if (!created.ok()) return created.error();
         takenPorts.insert(*port);
+        decided.createdNow.insert(created->id);
         decided.toLaunch.push_back(*created);
       }
       if (Status committed = transaction->commit(); !committed.ok()) return committed.error();
@@ -177,7 +178,7 @@ Status FleetManager::ensureFleet(const std::string& groupId) {
     for (const auto& instance : plan->toLaunch) {
       // A row left Launching without a pid may still have an agent from before a crash: never a
       // second one beside it.
-      if (!local_.processesOf(instance.id).empty()) {
+      if (plan->createdNow.count(instance.id) == 0 && !local_.processesOf(instance.id).empty()) {
         unrecorded.push_back({instance.id, InstanceLifecycle::Lost,
                               "an agent was started before the server stopped but its process "
                               "was not recorded; restart the instance"});

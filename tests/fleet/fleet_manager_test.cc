@@ -243,6 +243,37 @@ TEST_F(FleetManagerIntegration, AdoptionLaunchesInstancesCommittedButNeverLaunch
   EXPECT_EQ(instancesOf(group.id).size(), 1u);
 }
 
+TEST_F(FleetManagerIntegration, AnAgentLaunchedButNeverRecordedIsNotLaunchedTwice) {
+  auto group = createGroup("web", 1);
+  catalog::Instance pending;
+  pending.groupId = group.id;
+  pending.hostName = "web-0";
+  pending.port = 21700;
+  pending.id = "i-feedfeedfeed";
+  pending.rootDir = (data_ / "fleet" / group.id / pending.id).string();
+  withCatalog([&](catalog::Catalog& catalog) { ASSERT_TRUE(catalog.createInstance(pending).ok()); });
+  // The server launched its agent and was killed before recording the pid.
+  auto orphan = local_->launch({pending.id, group.id, "web-0", pending.port, pending.rootDir,
+                                "127.0.0.1:7070", data_ / "token"});
+  ASSERT_TRUE(orphan.ok());
+  ASSERT_TRUE(agentStarted(pending));
+
+  startServer();
+  ASSERT_TRUE(manager_->adoptAll().ok());
+  auto lost = instance(pending.id);
+  EXPECT_EQ(lost.lifecycle, InstanceLifecycle::Lost);
+  EXPECT_TRUE(contains(lost.lifecycleReason, "not recorded"));
+  EXPECT_EQ(lost.pid, 0);
+  auto processes = local_->processesOf(pending.id);
+  EXPECT_EQ(processes.size(), 3u);  // the orphan agent, its sleep and its daemon: nothing more
+
+  // Restarting it stops the orphan first.
+  auto restarted = manager_->restartInstance(pending.id, alice_);
+  ASSERT_TRUE(restarted.ok()) << restarted.error().message;
+  EXPECT_FALSE(local_->isRunning(orphan->pid, orphan->startTime));
+  EXPECT_TRUE(local_->isRunning(restarted->pid, restarted->pidStartTime));
+}
+
 TEST_F(FleetManagerIntegration, AnAgentThatCannotStartIsLostWithTheReasonAndTheServerStillStarts) {
   auto group = createGroup("web", 1);
   agent_ = scripts_ / "missing-agent";

@@ -14,7 +14,8 @@ namespace greenlight::fleet {
 
 // Writes the fake agent into `folder` and returns its path. Started in its instance folder, it
 // writes args (one per line) and env there, starts a `sleep` daemon that double-forks into its
-// own session (its pid in daemon.pid), writes started, then waits. With `ignoreTerm` it ignores
+// own session (its pid in daemon.pid) and a `sleep` child of its own, writes started (so three
+// processes carry the instance id from then on), then waits. With `ignoreTerm` it ignores
 // SIGTERM, so only SIGKILL stops it.
 inline std::filesystem::path writeFakeAgent(const std::filesystem::path& folder,
                                             bool ignoreTerm = false) {
@@ -24,9 +25,9 @@ inline std::filesystem::path writeFakeAgent(const std::filesystem::path& folder,
       "for argument in \"$@\"; do echo \"$argument\"; done > args\n"
       "env > env\n"
       "( setsid sh -c 'sleep 1000 & echo $! > daemon.pid' & )\n"
+      "sleep 1000 &\n"
       "while [ ! -s daemon.pid ]; do sleep 0.01; done\n"
       "echo started > started\n"
-      "sleep 1000 &\n"
       "while :; do wait; done\n";
   auto path = folder / (ignoreTerm ? "stubborn-agent.sh" : "fake-agent.sh");
   testing::writeFile(path, script, 0755);
