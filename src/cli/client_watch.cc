@@ -43,7 +43,10 @@ int followDeployment(ClientSession& session, ApiClient& client, const std::strin
   long long version = 0;
   std::size_t linesDrawn = 0;
   auto backoff = options.initialBackoff;
-  std::optional<std::chrono::steady_clock::time_point> unreachableSince;
+  // A flag beside the time, not an optional: GCC 12 at -O2 wrongly calls the optional's value
+  // uninitialised.
+  bool unreachable = false;
+  std::chrono::steady_clock::time_point unreachableSince{};
   if (!session.json() && !options.liveView) out << "Following deployment " << id << " (Ctrl-C stops following; the deployment goes on)" << std::endl;
   while (true) {
     std::string path = apiPath({"deployments", id, "watch"}) +
@@ -52,8 +55,11 @@ int followDeployment(ClientSession& session, ApiClient& client, const std::strin
     if (!answer.ok()) {
       if (!isTransient(answer.error())) return session.fail(answer.error());
       auto now = std::chrono::steady_clock::now();
-      if (!unreachableSince) unreachableSince = now;
-      if (now - *unreachableSince > options.reconnectLimit) {
+      if (!unreachable) {
+        unreachable = true;
+        unreachableSince = now;
+      }
+      if (now - unreachableSince > options.reconnectLimit) {
         return session.fail(Error{answer.error().code, answer.error().message + "; gave up following deployment " +
                                                            id + " (it goes on: `greenlight status " + id + " --watch`)"});
       }
@@ -64,9 +70,9 @@ int followDeployment(ClientSession& session, ApiClient& client, const std::strin
       backoff = std::min<std::chrono::milliseconds>(backoff * 2, std::chrono::seconds(10));
       continue;
     }
-    if (unreachableSince) {
+    if (unreachable) {
       session.err() << "greenlight: reconnected to " << client.address() << std::endl;
-      unreachableSince.reset();
+      unreachable = false;
       backoff = options.initialBackoff;
     }
     previous = std::move(current);
