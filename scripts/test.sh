@@ -51,12 +51,12 @@ if [[ "${GREENLIGHT_SKIP_ASAN:-0}" != 1 ]]; then
 fi
 
 if [[ "${GREENLIGHT_SKIP_TSAN:-0}" != 1 ]]; then
-  # ThreadSanitizer for the multi-threaded parts: the HTTP server core and the store.
-  echo "== ThreadSanitizer build (http, store)"
+  # ThreadSanitizer for the multi-threaded parts: the HTTP server core, the store and the engine.
+  echo "== ThreadSanitizer build (http, store, engine)"
   export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/greenlight-ccache}"
   cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DGREENLIGHT_SANITIZE=thread >/dev/null
-  cmake --build build-tsan --target http_tests store_tests
-  for suite in http_tests store_tests; do
+  cmake --build build-tsan --target http_tests store_tests engine_tests
+  for suite in http_tests store_tests engine_tests; do
     log="$(mktemp)"
     status=0
     TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 "build-tsan/tests/$suite" --gtest_brief=1 2>&1 | tee "$log" || status=$?
