@@ -15,7 +15,7 @@ marker="GREENLIGHT_DEMO_DIR=$demo"
 stop_earlier_demo() {
   local pids=()
   for environ in /proc/[0-9]*/environ; do
-    if tr '\0' '\n' <"$environ" 2>/dev/null | grep -qxF "$marker"; then
+    if { tr '\0' '\n' <"$environ" | grep -qxF "$marker"; } 2>/dev/null; then
       pid="${environ#/proc/}"; pids+=("${pid%/environ}")
     fi
   done
