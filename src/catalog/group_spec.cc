@@ -48,6 +48,7 @@ nlohmann::json toJson(const GroupSpec& spec) {
       {"fileExistsBehavior", spec.fileExistsBehavior},
   };
   if (!spec.loadBalancer.is_null()) json["loadBalancer"] = spec.loadBalancer;
+  if (!spec.blueGreen.is_null()) json["blueGreen"] = spec.blueGreen;
   return json;
 }
 

@@ -50,9 +50,11 @@ struct GroupSpec {
   std::string name;  // [A-Za-z0-9._-], 1..100
   FleetSpec fleet;
   std::string deploymentConfig = "CodeDeployDefault.OneAtATime";
-  DeploymentStyle style = DeploymentStyle::InPlace;  // BlueGreen is refused until supported
-  // A load balancer section is kept verbatim for the traffic providers (none yet: "none" only).
+  DeploymentStyle style = DeploymentStyle::InPlace;  // BlueGreen needs a load balancer
+  // The load balancer and blue/green sections are kept verbatim and read through
+  // catalog/traffic_spec.h (which validates them for the readers).
   nlohmann::json loadBalancer = nullptr;
+  nlohmann::json blueGreen = nullptr;
   AutoRollbackSpec autoRollback;
   std::map<std::string, std::string> environment;  // added to every hook's environment
   int revisionsToKeep = 5;                          // per instance, 1..100
@@ -77,7 +79,9 @@ nlohmann::json toJson(const GroupSpec& spec);  // the same keys the parsers read
 //   name: web
 //   fleet: {provider: local, instances: 4, basePort: 18080}   # or {provider: static, tags: {role: web}}
 //   deploymentConfig: CodeDeployDefault.HalfAtATime
-//   deploymentStyle: in-place
+//   deploymentStyle: in-place                                 # or blue-green
+//   loadBalancer: {provider: haproxy, listen: 127.0.0.1:8080}  # see traffic_spec.h
+//   blueGreen: {terminationWaitSeconds: 300}                   # see traffic_spec.h
 //   autoRollback: {enabled: true, events: [DEPLOYMENT_FAILURE]}
 //   environment: {APP_ENV: production}
 //   revisionsToKeep: 5

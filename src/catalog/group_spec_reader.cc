@@ -91,6 +91,10 @@ class SpecReader {
       locate("loadBalancer", *loadBalancer);
       spec.loadBalancer = loadBalancer->toJson();
     }
+    if (const SpecNode* blueGreen = keys["blueGreen"]) {
+      locate("blueGreen", *blueGreen);
+      spec.blueGreen = blueGreen->toJson();
+    }
     if (const SpecNode* rollback = keys["autoRollback"]) readAutoRollback(*rollback, spec.autoRollback);
     if (const SpecNode* environment = keys["environment"]) {
       spec.environment = textMap(*environment, "environment");

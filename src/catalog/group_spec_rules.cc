@@ -1,5 +1,6 @@
 // The value rules of a group spec (see group_spec_rules.h).
 #include "catalog/group_spec_rules.h"
+#include "catalog/traffic_spec.h"
 
 #include <algorithm>
 #include <array>
@@ -100,7 +101,7 @@ void checkEnvironment(const std::map<std::string, std::string>& environment,
 const std::vector<std::string_view>& groupSpecKeys() {
   static const std::vector<std::string_view> keys = {
       "application",     "name",        "fleet",           "deploymentConfig",
-      "deploymentStyle", "loadBalancer", "autoRollback",   "environment",
+      "deploymentStyle", "loadBalancer", "blueGreen",      "autoRollback",   "environment",
       "revisionsToKeep", "ignoreApplicationStopFailures", "fileExistsBehavior"};
   return keys;
 }
@@ -135,17 +136,26 @@ std::vector<SpecProblem> checkGroupSpec(const GroupSpec& spec) {
   if (std::optional<std::string> problem = nameProblem(spec.deploymentConfig)) {
     problems.push_back({"deploymentConfig", "the configuration name " + *problem});
   }
-  if (spec.style == DeploymentStyle::BlueGreen) {
-    problems.push_back({"deploymentStyle", "blue/green is not available yet; use in-place"});
+  std::vector<TrafficSpecProblem> trafficProblems;
+  std::optional<LoadBalancerSpec> loadBalancer =
+      readLoadBalancerSpec(spec.loadBalancer, trafficProblems);
+  readBlueGreenSpec(spec.blueGreen, trafficProblems);
+  for (auto& problem : trafficProblems) {
+    problems.push_back({std::move(problem.keyPath), std::move(problem.message)});
   }
-  if (!spec.loadBalancer.is_null()) {
-    bool none = (spec.loadBalancer.is_string() && spec.loadBalancer == "none") ||
-                (spec.loadBalancer.is_object() && spec.loadBalancer.contains("provider") &&
-                 spec.loadBalancer["provider"] == "none");
-    if (!none) {
-      problems.push_back({"loadBalancer", "no traffic provider is available yet; remove the "
-                                          "section or write `loadBalancer: {provider: none}`"});
+  if (spec.style == DeploymentStyle::BlueGreen && trafficProblems.empty()) {
+    if (!loadBalancer) {
+      problems.push_back({"deploymentStyle",
+                          "blue-green needs a load balancer to move traffic between fleets; add "
+                          "`loadBalancer: {provider: haproxy, listen: 127.0.0.1:8080}`"});
+    } else if (spec.fleet.provider != FleetProvider::Local) {
+      problems.push_back({"deploymentStyle",
+                          "blue-green makes a new fleet for each deployment, which only the local "
+                          "fleet provider can do here; use in-place for a static fleet"});
     }
+  }
+  if (!spec.blueGreen.is_null() && spec.style != DeploymentStyle::BlueGreen) {
+    problems.push_back({"blueGreen", "only applies with `deploymentStyle: blue-green`"});
   }
   checkAutoRollback(spec.autoRollback, problems);
   checkEnvironment(spec.environment, problems);

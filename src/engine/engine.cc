@@ -336,3 +336,15 @@ Result<domain::InPlacePlan> Engine::plan(const std::string& application, const s
 }
 
 }  // namespace greenlight::engine
+
+namespace greenlight::engine {
+
+Result<DeploymentView> Engine::continueDeployment(const std::string& id,
+                                                  const auth::Principal& principal) {
+  (void)principal;
+  auto found = getDeployment(id, false);
+  if (!found.ok()) return found.error();
+  return Error{codes::kConflict, "deployment " + id + " is not waiting for `greenlight continue`."};
+}
+
+}  // namespace greenlight::engine

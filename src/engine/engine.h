@@ -100,6 +100,20 @@ struct DeploymentView {
   // Fixed when the deployment starts: instance count, minimum healthy hosts, max in flight.
   std::optional<domain::InPlaceNumbers> numbers;
   DeploymentCounts counts;
+  // "in-place" or "blue-green" (decided from the group when the deployment was created).
+  std::string strategy = "in-place";
+  // Blue/green only (null otherwise), see docs/openapi.yaml BlueGreenProgress:
+  //   {"fleetVersion": "sample-web-v002", "previousFleetVersion": "sample-web-v001" | null,
+  //    "phase": "Provisioning" | "Installing" | "Registering" | "Ready" | "Shifting" |
+  //             "TerminationWait" | "Retiring" | "SwitchingBack" | "Done",
+  //    "steps": [{"setWeight": 10}, {"pause": {"seconds": 30}}, {"pause": {}}, {"setWeight": 100}],
+  //    "stepIndex": 1,                 // the step being carried out or waited on
+  //    "trafficPercent": 10,           // the share of requests the new fleet is meant to get now
+  //    "waitingFor": "greenlight continue (step 2 of 3)",   // "" when not waiting on anything
+  //    "waitUntil": "2026-12-03T10:00:00Z" | null,          // when a timed wait ends
+  //    "traffic": [{"fleetVersion": "sample-web-v001", "percent": 90.0, "instances": 4,
+  //                 "healthy": 4}, ...]}                   // read from the load balancer
+  nlohmann::json blueGreen = nullptr;
   std::vector<TargetView> targets;  // filled when asked for
   std::uint64_t version = 0;        // grows with every change to the deployment or its targets
 };
@@ -181,6 +195,10 @@ class Engine {
   // Stopped. With `rollback`, the last good revision is redeployed. Conflict when already final.
   Result<DeploymentView> stopDeployment(const std::string& id, bool rollback,
                                         const auth::Principal& principal);
+  // Lets a deployment waiting for a person go on: a blue/green deployment at Ready, or at a
+  // traffic step's pause without a duration. Conflict (saying what it is doing instead) when the
+  // deployment is not waiting for `continue`.
+  Result<DeploymentView> continueDeployment(const std::string& id, const auth::Principal& principal);
   // A new deployment of `revision` (default: the group's last successful revision before its
   // latest deployment), created by "rollback". NotFound when there is none.
   Result<DeploymentView> rollback(const std::string& application, const std::string& group,

@@ -15,6 +15,7 @@
 #include "server/authentication_hook.h"
 #include "server/parking_lot.h"
 #include "store/sqlite_serialized.h"
+#include "traffic/traffic_provider.h"
 
 namespace greenlight::server {
 
@@ -37,6 +38,9 @@ struct ApiContext {
   ParkingLot& watchers;    // by deployment id
   std::chrono::milliseconds agentTimeout{30000};
   std::chrono::seconds maxPollWait{30};
+  // The load balancer of groups with `loadBalancer: {provider: haproxy}`; null when none is set up
+  // (then traffic events have nothing to do).
+  traffic::TrafficProvider* traffic = nullptr;
 
   template <typename Work>
   decltype(auto) withStore(Work&& work) {

@@ -136,7 +136,7 @@ Status Server::Impl::open() {
   // Braces, not make_unique: the context holds an atomic, so it is built in place.
   context.reset(new ApiContext{*database, clock, *catalog, *tokens, audit, *engine, *revisions,
                                presence, {nullptr}, principals, agentPolls, watchers,
-                               options.agentTimeout, options.maxPollWait});
+                               options.agentTimeout, options.maxPollWait, options.traffic});
   RouteTable table;
   addApiRoutes(table, *context);
   routes = table.routes();

@@ -12,6 +12,7 @@
 
 #include "common/result.h"
 #include "server/route_table.h"
+#include "traffic/traffic_provider.h"
 
 namespace greenlight::server {
 
@@ -23,6 +24,11 @@ struct ServerOptions {
   std::filesystem::path agentBinary;  // the greenlight binary the local fleet starts agents with
   std::chrono::milliseconds agentTimeout{30000};
   std::chrono::seconds maxPollWait{30};
+  // The load balancer of groups with `loadBalancer: {provider: haproxy}`: by default an HAProxy
+  // greenlight runs itself from dataDir/haproxy (`haproxyBinary`). Tests may inject another
+  // provider instead (not owned; outlives the server).
+  traffic::TrafficProvider* traffic = nullptr;
+  std::string haproxyBinary = "haproxy";
 };
 
 class Server {

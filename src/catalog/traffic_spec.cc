@@ -1,0 +1,207 @@
+// Reading a group's load balancer and blue/green sections, with key paths in every problem.
+#include "catalog/traffic_spec.h"
+
+#include <algorithm>
+
+#include "catalog/catalog.h"
+#include "common/error_codes.h"
+
+namespace greenlight::catalog {
+namespace {
+
+using nlohmann::json;
+
+// Reads the members of one mapping, reporting wrong types, out-of-range numbers and unknown keys.
+class SectionReader {
+ public:
+  SectionReader(const json& section, std::string path, std::vector<TrafficSpecProblem>& problems,
+                std::vector<std::string> known)
+      : section_(section), path_(std::move(path)), problems_(problems), known_(std::move(known)) {
+    if (!section_.is_object()) {
+      problem("", "must be a mapping of keys (" + keyList() + "), not " + section_.type_name());
+      return;
+    }
+    for (const auto& [key, value] : section_.items()) {
+      if (std::find(known_.begin(), known_.end(), key) == known_.end()) {
+        problem(key, "unknown key; the known keys are " + keyList());
+      }
+    }
+  }
+
+  bool ok() const { return section_.is_object(); }
+  const json* member(const std::string& key) const {
+    if (!ok() || !section_.contains(key) || section_[key].is_null()) return nullptr;
+    return &section_[key];
+  }
+
+  void text(const std::string& key, std::string& into) {
+    const json* value = member(key);
+    if (value == nullptr) return;
+    if (!value->is_string()) {
+      problem(key, std::string("must be text, not ") + value->type_name());
+      return;
+    }
+    into = value->get<std::string>();
+  }
+
+  void whole(const std::string& key, int& into, int low, int high) {
+    const json* value = member(key);
+    if (value == nullptr) return;
+    if (!value->is_number_integer() || value->get<long long>() < low ||
+        value->get<long long>() > high) {
+      problem(key, "must be a whole number from " + std::to_string(low) + " to " +
+                       std::to_string(high) + ", not " + value->dump());
+      return;
+    }
+    into = value->get<int>();
+  }
+
+  // `choices[0]` sets false, `choices[1]` true.
+  void choice(const std::string& key, bool& into, const std::string& no, const std::string& yes) {
+    const json* value = member(key);
+    if (value == nullptr) return;
+    if (value->is_string() && value->get<std::string>() == no) {
+      into = false;
+    } else if (value->is_string() && value->get<std::string>() == yes) {
+      into = true;
+    } else {
+      problem(key, "must be '" + no + "' or '" + yes + "', not " + value->dump());
+    }
+  }
+
+  void problem(const std::string& key, std::string message) {
+    std::string where = path_;
+    if (!key.empty()) where += "." + key;
+    problems_.push_back({where, std::move(message)});
+  }
+
+ private:
+  std::string keyList() const {
+    std::string list;
+    for (const auto& key : known_) list += (list.empty() ? "" : ", ") + key;
+    return list;
+  }
+
+  const json& section_;
+  std::string path_;
+  std::vector<TrafficSpecProblem>& problems_;
+  std::vector<std::string> known_;
+};
+
+bool validAddress(const std::string& address) {
+  auto colon = address.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 >= address.size()) return false;
+  std::string port = address.substr(colon + 1);
+  if (!std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;
+  if (port.size() > 5) return false;
+  int number = std::stoi(port);
+  return number >= 1 && number <= 65535;
+}
+
+Error asError(const std::vector<TrafficSpecProblem>& problems, const DeploymentGroup& group) {
+  std::string message = "The stored group " + group.spec.application + "/" + group.spec.name +
+                        " has an invalid traffic section; update the group:";
+  for (const auto& problem : problems) message += "\n" + problem.keyPath + ": " + problem.message;
+  return Error{codes::kInvalidGroupSpec, message};
+}
+
+}  // namespace
+
+std::optional<LoadBalancerSpec> readLoadBalancerSpec(const json& section,
+                                                     std::vector<TrafficSpecProblem>& problems) {
+  if (section.is_null()) return std::nullopt;
+  if (section.is_string() && section.get<std::string>() == "none") return std::nullopt;
+  SectionReader reader(section, "loadBalancer", problems,
+                       {"provider", "listen", "adminSocket", "backend", "healthCheck",
+                        "startGracePeriodSeconds", "drainTimeoutSeconds"});
+  if (!reader.ok()) return std::nullopt;
+  LoadBalancerSpec spec;
+  reader.text("provider", spec.provider);
+  if (spec.provider == "none") return std::nullopt;
+  if (spec.provider != "haproxy") {
+    reader.problem("provider", "must be 'haproxy' or 'none', not '" + spec.provider + "'");
+    return std::nullopt;
+  }
+  reader.text("listen", spec.listen);
+  reader.text("adminSocket", spec.adminSocket);
+  reader.text("backend", spec.backend);
+  reader.whole("startGracePeriodSeconds", spec.startGracePeriodSeconds, 1, 3600);
+  reader.whole("drainTimeoutSeconds", spec.drainTimeoutSeconds, 0, 3600);
+  if (spec.listen.empty() && spec.adminSocket.empty()) {
+    reader.problem("listen", "missing; give the address the group is served on, e.g. "
+                             "`listen: 127.0.0.1:8080`, or `adminSocket:` and `backend:` of an "
+                             "HAProxy of your own");
+  } else if (!spec.listen.empty() && !spec.adminSocket.empty()) {
+    reader.problem("adminSocket", "give either `listen` (greenlight runs HAProxy) or "
+                                  "`adminSocket` with `backend` (your HAProxy), not both");
+  } else if (!spec.listen.empty() && !validAddress(spec.listen)) {
+    reader.problem("listen", "must be HOST:PORT with a port from 1 to 65535, not '" +
+                                 spec.listen + "'");
+  } else if (!spec.adminSocket.empty() && spec.backend.empty()) {
+    reader.problem("backend", "missing; name the backend of your HAProxy that serves the group");
+  }
+  if (const json* check = reader.member("healthCheck")) {
+    SectionReader health(*check, "loadBalancer.healthCheck", problems,
+                         {"path", "intervalMs", "timeoutMs", "healthyThreshold",
+                          "unhealthyThreshold"});
+    if (health.ok()) {
+      health.text("path", spec.healthCheck.path);
+      health.whole("intervalMs", spec.healthCheck.intervalMs, 100, 600000);
+      health.whole("timeoutMs", spec.healthCheck.timeoutMs, 100, 600000);
+      health.whole("healthyThreshold", spec.healthCheck.healthyThreshold, 1, 100);
+      health.whole("unhealthyThreshold", spec.healthCheck.unhealthyThreshold, 1, 100);
+      const std::string& path = spec.healthCheck.path;
+      if (path.empty() || path[0] != '/' ||
+          std::any_of(path.begin(), path.end(),
+                      [](char c) { return c <= ' ' || c == '"' || c == '\\' || c == 0x7f; })) {
+        health.problem("path", "must be a URL path starting with '/' without spaces or quotes, "
+                               "not '" + path + "'");
+      }
+    }
+  }
+  return spec;
+}
+
+BlueGreenSpec readBlueGreenSpec(const json& section, std::vector<TrafficSpecProblem>& problems) {
+  BlueGreenSpec spec;
+  if (section.is_null()) return spec;
+  SectionReader reader(section, "blueGreen", problems,
+                       {"readyAction", "readyTimeoutSeconds", "originalFleetAction",
+                        "terminationWaitSeconds", "maxRemainingFleets",
+                        "provisionTimeoutSeconds"});
+  if (!reader.ok()) return spec;
+  reader.choice("readyAction", spec.waitForReady, "continue", "wait");
+  reader.whole("readyTimeoutSeconds", spec.readyTimeoutSeconds, 1, 172800);
+  reader.choice("originalFleetAction", spec.keepOriginalAlive, "terminate", "keep-alive");
+  reader.whole("terminationWaitSeconds", spec.terminationWaitSeconds, 0, 172800);
+  reader.whole("maxRemainingFleets", spec.maxRemainingFleets, 0, 20);
+  reader.whole("provisionTimeoutSeconds", spec.provisionTimeoutSeconds, 10, 3600);
+  return spec;
+}
+
+Result<std::optional<LoadBalancerSpec>> loadBalancerOf(const DeploymentGroup& group) {
+  std::vector<TrafficSpecProblem> problems;
+  auto spec = readLoadBalancerSpec(group.spec.loadBalancer, problems);
+  if (!problems.empty()) return asError(problems, group);
+  return spec;
+}
+
+Result<BlueGreenSpec> blueGreenOf(const DeploymentGroup& group) {
+  std::vector<TrafficSpecProblem> problems;
+  BlueGreenSpec spec = readBlueGreenSpec(group.spec.blueGreen, problems);
+  if (!problems.empty()) return asError(problems, group);
+  return spec;
+}
+
+traffic::Pool poolFor(const DeploymentGroup& group, const LoadBalancerSpec& loadBalancer) {
+  traffic::Pool pool;
+  pool.id = group.id;
+  pool.name = group.spec.application + "/" + group.spec.name;
+  pool.frontend = loadBalancer.listen;
+  pool.adminSocket = loadBalancer.adminSocket;
+  pool.backend = loadBalancer.backend;
+  pool.healthCheck = loadBalancer.healthCheck;
+  return pool;
+}
+
+}  // namespace greenlight::catalog

@@ -1,0 +1,74 @@
+// The traffic parts of a deployment group: its load balancer (which provider, the group's
+// frontend address, the health check) and its blue/green options. Kept verbatim in the group spec
+// (`loadBalancer:` and `blueGreen:`) and read through these functions, which say what is wrong
+// with a key path and what to write instead.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/result.h"
+#include "traffic/traffic_provider.h"
+
+namespace greenlight::catalog {
+
+struct DeploymentGroup;
+
+//   loadBalancer:
+//     provider: haproxy                 # or none
+//     listen: 127.0.0.1:8080            # the embedded HAProxy serves the group here
+//     # or, an HAProxy of your own:  adminSocket: /run/haproxy/admin.sock   backend: web
+//     healthCheck: {path: /health, intervalMs: 500, timeoutMs: 1000,
+//                   healthyThreshold: 2, unhealthyThreshold: 2}
+//     startGracePeriodSeconds: 60       # a new instance must be healthy within this
+//     drainTimeoutSeconds: 30           # BlockTraffic / retirement waits this long for requests
+struct LoadBalancerSpec {
+  std::string provider = "haproxy";
+  std::string listen;
+  std::string adminSocket;
+  std::string backend;
+  traffic::HealthCheck healthCheck;
+  int startGracePeriodSeconds = 60;
+  int drainTimeoutSeconds = 30;
+  bool operator==(const LoadBalancerSpec&) const = default;
+};
+
+//   blueGreen:
+//     readyAction: continue             # or wait: stop at Ready until `greenlight continue`
+//     readyTimeoutSeconds: 3600         # wait: the deployment stops when nobody continues by then
+//     originalFleetAction: terminate    # or keep-alive (deregistered, processes left running)
+//     terminationWaitSeconds: 300       # the old fleet stays warm this long: rollback is a switch
+//     maxRemainingFleets: 1             # keep-alive: how many old fleet versions survive
+//     provisionTimeoutSeconds: 300      # the new fleet's agents must enrol within this
+struct BlueGreenSpec {
+  bool waitForReady = false;
+  int readyTimeoutSeconds = 3600;
+  bool keepOriginalAlive = false;
+  int terminationWaitSeconds = 300;
+  int maxRemainingFleets = 1;
+  int provisionTimeoutSeconds = 300;
+  bool operator==(const BlueGreenSpec&) const = default;
+};
+
+struct TrafficSpecProblem {
+  std::string keyPath;  // "loadBalancer.healthCheck.intervalMs"
+  std::string message;
+};
+
+// None for a missing section or `provider: none`. Problems are appended to `problems`.
+std::optional<LoadBalancerSpec> readLoadBalancerSpec(const nlohmann::json& section,
+                                                     std::vector<TrafficSpecProblem>& problems);
+BlueGreenSpec readBlueGreenSpec(const nlohmann::json& section,
+                                std::vector<TrafficSpecProblem>& problems);
+
+// The same, for a spec already validated (a stored group): problems become an error.
+Result<std::optional<LoadBalancerSpec>> loadBalancerOf(const DeploymentGroup& group);
+Result<BlueGreenSpec> blueGreenOf(const DeploymentGroup& group);
+
+// The pool the traffic provider keeps for the group.
+traffic::Pool poolFor(const DeploymentGroup& group, const LoadBalancerSpec& loadBalancer);
+
+}  // namespace greenlight::catalog
