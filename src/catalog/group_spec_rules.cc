@@ -148,10 +148,12 @@ std::vector<SpecProblem> checkGroupSpec(const GroupSpec& spec) {
       problems.push_back({"deploymentStyle",
                           "blue-green needs a load balancer to move traffic between fleets; add "
                           "`loadBalancer: {provider: haproxy, listen: 127.0.0.1:8080}`"});
-    } else if (spec.fleet.provider != FleetProvider::Local) {
+    } else {
+      // The load balancer, its traffic events and the group spec are ready; the engine's
+      // blue/green strategy is not, so the style is refused rather than run as in-place.
       problems.push_back({"deploymentStyle",
-                          "blue-green makes a new fleet for each deployment, which only the local "
-                          "fleet provider can do here; use in-place for a static fleet"});
+                          "blue-green is not available yet; use in-place (with the load balancer, "
+                          "each instance is drained before it is updated)"});
     }
   }
   if (!spec.blueGreen.is_null() && spec.style != DeploymentStyle::BlueGreen) {

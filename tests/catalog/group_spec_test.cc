@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "catalog/group_spec.h"
+#include "catalog/traffic_spec.h"
 #include "common/error_codes.h"
 
 namespace greenlight::catalog {
@@ -156,10 +157,18 @@ TEST(GroupSpecYaml, ApplicationDisagreeingWithTheRequest) {
                                 "created in application 'shop'")) << message;
 }
 
-TEST(GroupSpecYaml, BlueGreenIsRefusedForNow) {
+TEST(GroupSpecYaml, BlueGreenNeedsALoadBalancer) {
   std::string message = yamlError("name: web\nfleet: {instances: 1}\ndeploymentStyle: blue-green\n");
-  EXPECT_EQ(message, "web.yaml:3:18: deploymentStyle: blue/green is not available yet; use "
-                     "in-place");
+  EXPECT_TRUE(contains(message, "web.yaml:3:18: deploymentStyle: blue-green needs a load "
+                                "balancer")) << message;
+}
+
+TEST(GroupSpecYaml, BlueGreenIsRefusedForNowEvenWithALoadBalancer) {
+  std::string message = yamlError(
+      "name: web\nfleet: {instances: 1}\ndeploymentStyle: blue-green\n"
+      "loadBalancer: {provider: haproxy, listen: 127.0.0.1:8080}\n");
+  EXPECT_TRUE(contains(message, "web.yaml:3:18: deploymentStyle: blue-green is not available "
+                                "yet")) << message;
 }
 
 TEST(GroupSpecYaml, StaticFleetRefusesLocalKeys) {
@@ -215,11 +224,72 @@ TEST(GroupSpecYaml, EmptyAndNonMappingDocuments) {
   EXPECT_TRUE(contains(yamlError("- name: web\n"), "a group spec is a mapping of keys"));
 }
 
-TEST(GroupSpecYaml, LoadBalancersOtherThanNoneAreRefused) {
+TEST(GroupSpecYaml, HaproxyLoadBalancerNeedsAnAddress) {
   std::string message =
       yamlError("name: web\nfleet: {instances: 1}\nloadBalancer: {provider: haproxy}\n");
-  EXPECT_TRUE(contains(message, "web.yaml:3:15: loadBalancer: no traffic provider is available "
-                                "yet")) << message;
+  EXPECT_TRUE(contains(message, "web.yaml:3:15: loadBalancer.listen: missing")) << message;
+}
+
+TEST(GroupSpecYaml, HaproxyLoadBalancerIsReadWithItsHealthCheck) {
+  auto spec = parseGroupYaml(
+      "name: web\nfleet: {instances: 2}\nloadBalancer:\n  provider: haproxy\n"
+      "  listen: 127.0.0.1:18500\n  healthCheck: {path: /healthz, intervalMs: 300}\n"
+      "  drainTimeoutSeconds: 5\n",
+      "web.yaml", "shop");
+  ASSERT_TRUE(spec.ok()) << spec.error().message;
+  std::vector<TrafficSpecProblem> problems;
+  auto loadBalancer = readLoadBalancerSpec(spec->loadBalancer, problems);
+  ASSERT_TRUE(problems.empty());
+  ASSERT_TRUE(loadBalancer.has_value());
+  EXPECT_EQ(loadBalancer->listen, "127.0.0.1:18500");
+  EXPECT_EQ(loadBalancer->healthCheck.path, "/healthz");
+  EXPECT_EQ(loadBalancer->healthCheck.intervalMs, 300);
+  EXPECT_EQ(loadBalancer->healthCheck.healthyThreshold, 2);  // the default
+  EXPECT_EQ(loadBalancer->drainTimeoutSeconds, 5);
+}
+
+TEST(GroupSpecYaml, LoadBalancerProblemsNameTheKey) {
+  std::string message = yamlError(
+      "name: web\nfleet: {instances: 1}\nloadBalancer:\n  provider: haproxy\n"
+      "  listen: localhost\n  healthCheck: {path: health, intervalMs: 5, retries: 3}\n");
+  EXPECT_TRUE(contains(message, "loadBalancer.listen: must be HOST:PORT")) << message;
+  EXPECT_TRUE(contains(message, "loadBalancer.healthCheck.path: must be a URL path")) << message;
+  EXPECT_TRUE(contains(message, "loadBalancer.healthCheck.intervalMs: must be a whole number "
+                                "from 100")) << message;
+  EXPECT_TRUE(contains(message, "loadBalancer.healthCheck.retries: unknown key")) << message;
+}
+
+TEST(GroupSpecYaml, LoadBalancerNoneIsNoLoadBalancer) {
+  auto spec = parseGroupYaml("name: web\nfleet: {instances: 1}\nloadBalancer: {provider: none}\n",
+                             "web.yaml", "shop");
+  ASSERT_TRUE(spec.ok()) << spec.error().message;
+  std::vector<TrafficSpecProblem> problems;
+  EXPECT_FALSE(readLoadBalancerSpec(spec->loadBalancer, problems).has_value());
+  EXPECT_TRUE(problems.empty());
+}
+
+TEST(GroupSpecYaml, UnknownLoadBalancerProviderIsRefused) {
+  std::string message =
+      yamlError("name: web\nfleet: {instances: 1}\nloadBalancer: {provider: nginx}\n");
+  EXPECT_TRUE(contains(message, "loadBalancer.provider: must be 'haproxy' or 'none', not "
+                                "'nginx'")) << message;
+}
+
+TEST(GroupSpecYaml, BlueGreenSectionOnlyWithTheBlueGreenStyle) {
+  std::string message =
+      yamlError("name: web\nfleet: {instances: 1}\nblueGreen: {terminationWaitSeconds: 5}\n");
+  EXPECT_TRUE(contains(message, "blueGreen: only applies with `deploymentStyle: blue-green`"))
+      << message;
+  std::vector<TrafficSpecProblem> problems;
+  BlueGreenSpec read = readBlueGreenSpec(
+      nlohmann::json{{"readyAction", "wait"}, {"originalFleetAction", "keep-alive"},
+                     {"terminationWaitSeconds", 7}, {"maxRemainingFleets", "two"}},
+      problems);
+  EXPECT_TRUE(read.waitForReady);
+  EXPECT_TRUE(read.keepOriginalAlive);
+  EXPECT_EQ(read.terminationWaitSeconds, 7);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].keyPath, "blueGreen.maxRemainingFleets");
 }
 
 TEST(GroupSpecYaml, DeeplyNestedInputIsRefusedNotCrashed) {

@@ -124,7 +124,9 @@ TEST_F(GroupsWithApp, SpecsBuiltInCodeAreValidatedToo) {
   auto created = catalog().createGroup(blueGreen);
   ASSERT_FALSE(created.ok());
   EXPECT_EQ(created.error().code, codes::kInvalidGroupSpec);
-  EXPECT_EQ(created.error().message, "deploymentStyle: blue/green is not available yet; use in-place");
+  EXPECT_EQ(created.error().message,
+            "deploymentStyle: blue-green needs a load balancer to move traffic between fleets; "
+            "add `loadBalancer: {provider: haproxy, listen: 127.0.0.1:8080}`");
 
   GroupSpec empty = spec("web");
   empty.fleet.instances = 0;
