@@ -11,7 +11,7 @@ packages=(
   libboost-dev libcurl4-openssl-dev
   googletest libgtest-dev libbenchmark-dev
   # what the tests, the demo and the sample app's hooks run
-  acl python3 curl zip unzip procps tar gzip passwd
+  acl python3 curl zip unzip procps tar gzip passwd haproxy wrk
 )
 
 missing=()
