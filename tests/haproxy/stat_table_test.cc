@@ -74,6 +74,7 @@ TEST(StatTable, DrainedServerWithPassingCheckIsHealthy) {
   EXPECT_EQ(member.adminState, "drain");
   EXPECT_TRUE(member.healthy);
   EXPECT_EQ(member.checkStatus, "L7OK");
+  EXPECT_EQ(member.checkDetail, "Layer7 check passed: HTTP status check returned code <3C>200<3E> (200)");
   EXPECT_EQ(member.inFlight, 2);
   EXPECT_EQ(member.totalRequests, 41u);
   EXPECT_EQ(member.responses5xx, 5u);

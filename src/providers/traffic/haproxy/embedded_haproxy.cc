@@ -238,21 +238,27 @@ Status EmbeddedHaproxy::shutdown() {
   adminSession_.disconnect();
   started_ = false;
   int pid = readPidFile(options_.dir / "haproxy.pid");
-  if (!processGroupAlive(pid)) return {};
+  if (!processAlive(pid) && !processGroupAlive(pid)) return {};
   if (!runsOurConfig(pid, configFile()) && processAlive(pid)) {
     return Error{codes::kConflict, "the pid file " + (options_.dir / "haproxy.pid").string() + " names pid " +
                                        std::to_string(pid) + ", which is not this folder's HAProxy; remove the "
                                                              "stale pid file"};
   }
-  ::kill(-pid, SIGTERM);
+  // The master leads its process group; its workers (and any it left behind) are in it.
+  auto gone = [pid] { return !processAlive(pid) && !processGroupAlive(pid); };
+  auto signalAll = [pid](int signal) {
+    ::kill(pid, signal);
+    ::kill(-pid, signal);
+  };
+  signalAll(SIGTERM);
   auto deadline = Clock::now() + options_.stopTimeout;
-  while (processGroupAlive(pid) && Clock::now() < deadline) std::this_thread::sleep_for(kPollInterval);
-  if (processGroupAlive(pid)) {
-    ::kill(-pid, SIGKILL);
+  while (!gone() && Clock::now() < deadline) std::this_thread::sleep_for(kPollInterval);
+  if (!gone()) {
+    signalAll(SIGKILL);
     deadline = Clock::now() + options_.stopTimeout;
-    while (processGroupAlive(pid) && Clock::now() < deadline) std::this_thread::sleep_for(kPollInterval);
+    while (!gone() && Clock::now() < deadline) std::this_thread::sleep_for(kPollInterval);
   }
-  if (processGroupAlive(pid)) {
+  if (!gone()) {
     return Error{codes::kInternal, "HAProxy (process group " + std::to_string(pid) + ") of " + options_.dir.string() +
                                        " survived SIGKILL; check `ps -g " + std::to_string(pid) + "`"};
   }

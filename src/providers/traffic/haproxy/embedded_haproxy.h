@@ -41,7 +41,7 @@ struct EmbeddedHaproxyOptions {
   std::chrono::milliseconds stopTimeout = std::chrono::seconds(10);    // SIGTERM, then SIGKILL
   // Where the provider tells an operator what it did on its own (a restart by supervise()).
   // Default: standard error.
-  std::function<void(const std::string&)> log;
+  std::function<void(const std::string&)> log = nullptr;
 };
 
 class EmbeddedHaproxy : public traffic::TrafficProvider {

@@ -46,9 +46,9 @@ Status launchDetached(const std::string& binary, const ProcessPaths& paths) {
   }
   if (intermediate == 0) {
     // Only async-signal-safe calls from here to exec.
-    ::setsid();
     pid_t haproxy = ::fork();
     if (haproxy != 0) ::_exit(haproxy < 0 ? 1 : 0);
+    ::setsid();  // HAProxy's master leads its own group: pid == pgid, so its workers are found by it
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);

@@ -121,6 +121,7 @@ traffic::MemberStatus memberStatusFrom(const StatRow& server) {
   const std::string& lastCheck = server.get("last_chk");
   member.checkDetail = description;
   if (!lastCheck.empty()) member.checkDetail += (description.empty() ? "" : ": ") + lastCheck;
+  if (const std::string& code = server.get("check_code"); !code.empty()) member.checkDetail += " (" + code + ")";
   member.inFlight = static_cast<int>(server.number("scur") + server.number("qcur"));
   member.totalRequests = server.number("stot");
   member.responses5xx = server.number("hrsp_5xx");
