@@ -127,6 +127,12 @@ Status EmbeddedHaproxy::start() {
 
 Status EmbeddedHaproxy::startLocked() {
   const ProcessPaths paths = processPaths(options_.dir);
+  // A master of ours that is alive but slow to answer is waited for, never killed on sight: it
+  // may be serving every pool.
+  int runningPid = readPidFile(paths.pidFile);
+  bool ours = processAlive(runningPid) && runsOurConfig(runningPid, paths.config);
+  auto adoptDeadline = Clock::now() + (ours ? options_.startTimeout : std::chrono::milliseconds(0));
+  while (ours && !masterAnswersLocked() && Clock::now() < adoptDeadline) std::this_thread::sleep_for(kPollInterval);
   if (masterAnswersLocked()) {
     adopted_ = true;
     started_ = true;

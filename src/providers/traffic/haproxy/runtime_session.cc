@@ -20,6 +20,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr const char* kPrompt = "\n> ";
+constexpr const char* kOneShotEnd = "\n\n";
 
 std::string socketAdvice(const std::filesystem::path& path) {
   return "check that HAProxy is running and that " + path.string() +
@@ -87,19 +88,18 @@ Status writeAll(int fd, const std::string& data, Clock::time_point deadline, con
   return {};
 }
 
-// Reads until the reply ends with `terminator` (or, when `terminator` is empty, until EOF).
+// Reads until the reply ends with `terminator`; a one-shot reply ends with an empty line (the
+// master CLI keeps the connection open) or at EOF (`reload` closes it).
 Result<std::string> readReply(int fd, const std::string& terminator, Clock::time_point deadline,
                               const std::filesystem::path& path, bool initialPrompt = false) {
   std::string reply;
   char buffer[16384];
   for (;;) {
-    if (!terminator.empty()) {
-      if (reply.size() >= terminator.size() &&
-          reply.compare(reply.size() - terminator.size(), terminator.size(), terminator) == 0) {
-        return reply;
-      }
-      if (initialPrompt && reply == "> ") return reply;
+    if (reply.size() >= terminator.size() &&
+        reply.compare(reply.size() - terminator.size(), terminator.size(), terminator) == 0) {
+      return reply;
     }
+    if (initialPrompt && reply == "> ") return reply;
     pollfd waiting{fd, POLLIN, 0};
     int ready = ::poll(&waiting, 1, remainingMs(deadline));
     if (ready < 0 && errno == EINTR) continue;
@@ -110,7 +110,7 @@ Result<std::string> readReply(int fd, const std::string& terminator, Clock::time
       continue;
     }
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-    if (terminator.empty()) return reply;  // EOF is the end of a one-shot reply
+    if (terminator == kOneShotEnd) return reply;  // EOF also ends a one-shot reply
     return sessionError(path, n == 0 ? "HAProxy closed the connection"
                                      : std::string("connection lost (") + std::strerror(errno) + ")");
   }
@@ -198,7 +198,7 @@ Result<std::string> oneShotCommand(const std::filesystem::path& socketPath, cons
   if (!fd.ok()) return fd.error();
   auto deadline = Clock::now() + timeout;
   auto sent = writeAll(*fd, command + "\n", deadline, socketPath);
-  Result<std::string> reply = sent.ok() ? readReply(*fd, "", deadline, socketPath) : Result<std::string>(sent.error());
+  Result<std::string> reply = sent.ok() ? readReply(*fd, kOneShotEnd, deadline, socketPath) : Result<std::string>(sent.error());
   ::close(*fd);
   return reply;
 }
