@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include <atomic>
+#include <iostream>
 #include <mutex>
 #include <dirent.h>
 #include <thread>
@@ -273,6 +274,28 @@ TEST_F(HaproxyIntegration, RefusedConfigurationsLeaveHaproxyServing) {
   EXPECT_FALSE(haproxy_->status("taken").ok());  // never entered the model
   auto reloaded = haproxy_->reload();            // and the model still reloads cleanly
   EXPECT_TRUE(reloaded.ok()) << reloaded.error().message;
+}
+
+TEST_F(HaproxyIntegration, APersistentSessionCommandTakesWellUnderAMillisecond) {
+  Backend blue("blue");
+  auto pool = makePool("web");
+  bringIn(pool, {&blue}, {{"blue", 100}});
+  RuntimeSession session({haproxy_->adminSocket()});
+  ASSERT_TRUE(session.execute("show info").ok());
+  constexpr int kCommands = 500;
+  auto started = std::chrono::steady_clock::now();
+  for (int i = 0; i < kCommands; ++i) {
+    auto reply = session.execute("set server be_web/blue weight " + std::to_string(100 + i % 2));
+    ASSERT_TRUE(reply.ok()) << reply.error().message;
+    ASSERT_EQ(*reply, "");
+  }
+  auto perCommand = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - started) / kCommands;
+  started = std::chrono::steady_clock::now();
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(haproxy_->setWeights(pool.id, {{"blue", 90 + i % 2}}).ok());
+  auto perSetWeights = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started) / 20;
+  std::cout << "one command on a persistent session: " << perCommand.count() << " us; setWeights (runtime, "
+            << "pools.json, haproxy -c, state dump): " << perSetWeights.count() << " ms\n";
+  EXPECT_LT(perCommand.count(), 1000.0);
 }
 
 }  // namespace

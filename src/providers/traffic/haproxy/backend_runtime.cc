@@ -58,9 +58,10 @@ Status BackendRuntime::bringUp(const traffic::Member& member, const traffic::Hea
                    {"New server registered."}, subject);
   if (!added.ok()) return added.error();
   if (auto checked = run("enable health " + server, {""}, subject); !checked.ok()) return checked.error();
-  // A new server's check starts as passed: force it down so that `rise` real passes are needed.
-  if (auto down = run("set server " + server + " health down", {""}, subject); !down.ok()) return down.error();
   if (auto drained = run("set server " + server + " state drain", {""}, subject); !drained.ok()) return drained.error();
+  // A new server's check starts as passed (UP, drained): force it down so that `rise` real passes
+  // are needed before it can serve. Only after leaving maintenance: in MAINT the command is a no-op.
+  if (auto down = run("set server " + server + " health down", {""}, subject); !down.ok()) return down.error();
   return {};
 }
 

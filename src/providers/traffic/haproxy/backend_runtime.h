@@ -22,8 +22,8 @@ class BackendRuntime {
   Result<std::map<std::string, StatRow>> servers();
 
   // add server (weight 0, checks as in `check`, both connection-pool options: dynamic servers
-  // do not inherit default-server) → enable health → health down (no traffic before `rise`
-  // checks pass) → state drain.
+  // do not inherit default-server) → enable health → state drain → health down (no traffic
+  // before `rise` checks pass, whatever weight it is given meanwhile).
   Status bringUp(const traffic::Member& member, const traffic::HealthCheck& check);
   Status setAddress(const traffic::Member& member);
   Status setWeight(const std::string& server, int weight);

@@ -107,7 +107,10 @@ Result<int> EmbeddedHaproxy::workerPidLocked() {
 
 Status EmbeddedHaproxy::writeConfigLocked(const ProviderModel& model) {
   ConfigPaths paths{adminSocket(), options_.dir / "server-state"};
-  return installCheckedConfig(options_.binary, configFile(), generateConfig(model, paths));
+  std::string text = generateConfig(model, paths);
+  auto current = readWholeFile(configFile());
+  if (current.ok() && *current == text) return {};  // already checked when it was installed
+  return installCheckedConfig(options_.binary, configFile(), text);
 }
 
 Status EmbeddedHaproxy::dumpServerStateLocked() {
