@@ -4,6 +4,7 @@
 
 #include "common/error_codes.h"
 #include "domain/deployment_status.h"
+#include "catalog/traffic_spec.h"
 #include "server/api_routes.h"
 #include "server/api_support.h"
 #include "server/event_log.h"
@@ -38,8 +39,29 @@ Result<catalog::GroupSpec> specFrom(const http::HttpRequest& request) {
   return spec;
 }
 
+// The group's pool in the load balancer, so its frontend answers from the group's creation on.
+Status followLoadBalancer(ApiContext& context, const catalog::DeploymentGroup& group) {
+  auto loadBalancer = catalog::loadBalancerOf(group);
+  if (!loadBalancer.ok()) return loadBalancer.error();
+  if (!*loadBalancer) return {};
+  if (context.traffic == nullptr) {
+    return Error{codes::kUnavailable, "The group was saved, but this server has no load balancer "
+                                      "to serve it; start the server with HAProxy installed."};
+  }
+  Status ensured = context.traffic->ensurePool(catalog::poolFor(group, **loadBalancer));
+  if (!ensured.ok()) {
+    logEvent("group " + group.spec.application + "/" + group.spec.name + " (" + group.id +
+             "): its load balancer pool could not be set up: " + ensured.error().message);
+    return Error{ensured.error().code,
+                 "The group was saved, but its load balancer could not be set up: " +
+                     ensured.error().message + " Fix the cause and PUT the group again."};
+  }
+  return {};
+}
+
 // The local fleet follows the group; a failure here leaves the group saved, so say so.
 Status followFleet(ApiContext& context, const catalog::DeploymentGroup& group) {
+  if (Status balanced = followLoadBalancer(context, group); !balanced.ok()) return balanced;
   Result<fleet::FleetManager*> fleet = fleetOf(context);
   if (!fleet.ok()) return fleet.error();
   Status ensured = (*fleet)->ensureFleet(group.id);
@@ -139,6 +161,15 @@ http::HttpResponse deleteGroup(ApiContext& context, const http::HttpRequest& req
   if (!fleet.ok()) return errorFor(fleet.error());
   if (Status stopped = (*fleet)->terminateGroup(group->id, *who); !stopped.ok()) {
     return errorFor(stopped.error());
+  }
+  if (auto loadBalancer = catalog::loadBalancerOf(*group);
+      loadBalancer.ok() && *loadBalancer && context.traffic != nullptr) {
+    if (Status removed = context.traffic->removePool(group->id); !removed.ok()) {
+      return errorFor(Error{removed.error().code,
+                            "The group's instances are stopped, but its load balancer pool could "
+                            "not be removed: " + removed.error().message +
+                                " Delete the group again once the load balancer answers."});
+    }
   }
   Status deleted = auditedChange(context, *who, [&](store::SqliteDatabase&, AuditNote& note) {
     note = {"delete-group", "group:" + group->spec.application + "/" + group->spec.name,

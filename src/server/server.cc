@@ -25,6 +25,7 @@
 #include "server/api_routes.h"
 #include "server/authentication_hook.h"
 #include "server/event_log.h"
+#include "server/lazy_traffic_provider.h"
 #include "server/long_poll.h"
 #include "server/parking_lot.h"
 #include "server/wake_queue.h"
@@ -66,6 +67,7 @@ struct Server::Impl {
   WakeQueue wakeQueue;
   std::unique_ptr<engine::Engine> engine;
   std::unique_ptr<fleet::LocalFleet> localFleet;
+  std::unique_ptr<LazyTrafficProvider> embeddedTraffic;  // unless a provider was injected
   std::unique_ptr<ApiContext> context;
   std::vector<RouteInfo> routes;
   std::unique_ptr<http::HttpServer> http;
@@ -133,10 +135,16 @@ Status Server::Impl::open() {
 
   engine = std::make_unique<engine::Engine>(*database, clock, audit, hooks());
   localFleet = std::make_unique<fleet::LocalFleet>(fleet::LocalFleetOptions{options.agentBinary});
+  traffic::TrafficProvider* traffic = options.traffic;
+  if (traffic == nullptr) {
+    embeddedTraffic =
+        std::make_unique<LazyTrafficProvider>(options.dataDir / "haproxy", options.haproxyBinary);
+    traffic = embeddedTraffic.get();
+  }
   // Braces, not make_unique: the context holds an atomic, so it is built in place.
   context.reset(new ApiContext{*database, clock, *catalog, *tokens, audit, *engine, *revisions,
                                presence, {nullptr}, principals, agentPolls, watchers,
-                               options.agentTimeout, options.maxPollWait, options.traffic});
+                               options.agentTimeout, options.maxPollWait, traffic});
   RouteTable table;
   addApiRoutes(table, *context);
   routes = table.routes();
@@ -170,6 +178,13 @@ Status Server::Impl::start() {
     return startupError("Cannot adopt the local fleet", adopted.error());
   }
   context->fleet.store(fleetManager.get());
+  // HAProxy outlives the server: adopt the one serving the groups (or start it again) before
+  // deployments resume. A failure is the load-balanced groups' problem, not every group's.
+  if (embeddedTraffic) {
+    if (Status balanced = embeddedTraffic->startIfConfigured(); !balanced.ok()) {
+      logEvent("load balancer: " + balanced.error().message);
+    }
+  }
   engine->start();
   checker = std::thread([this] { checkLoop(); });
   std::string listening = options.listenHost + ":" + std::to_string(http->port());
@@ -191,6 +206,11 @@ void Server::Impl::checkLoop() {
     lock.unlock();
     if (Status checked = fleetManager->check(); !checked.ok()) {
       logEvent("fleet check failed: " + checked.error().message);
+    }
+    if (embeddedTraffic) {
+      if (Status supervised = embeddedTraffic->supervise(); !supervised.ok()) {
+        logEvent("load balancer: " + supervised.error().message);
+      }
     }
     agentPolls.sweep();
     watchers.sweep();
