@@ -2,6 +2,9 @@
 // for `set server … state/weight`, "New server registered." for `add server`, …).
 #include "providers/traffic/haproxy/backend_runtime.h"
 
+#include <chrono>
+#include <thread>
+
 #include "common/error_codes.h"
 #include "providers/traffic/haproxy/config_writer.h"
 
@@ -60,9 +63,22 @@ Status BackendRuntime::bringUp(const traffic::Member& member, const traffic::Hea
   if (auto checked = run("enable health " + server, {""}, subject); !checked.ok()) return checked.error();
   if (auto drained = run("set server " + server + " state drain", {""}, subject); !drained.ok()) return drained.error();
   // A new server's check starts as passed (UP, drained): force it down so that `rise` real passes
-  // are needed before it can serve. Only after leaving maintenance: in MAINT the command is a no-op.
-  if (auto down = run("set server " + server + " health down", {""}, subject); !down.ok()) return down.error();
-  return {};
+  // are needed before it can serve. In MAINT the command is a no-op, and leaving MAINT is applied
+  // by HAProxy asynchronously, so the command is repeated until HAProxy shows the server DOWN.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  for (;;) {
+    if (auto down = run("set server " + server + " health down", {""}, subject); !down.ok()) return down.error();
+    auto rows = servers();
+    if (!rows.ok()) return rows.error();
+    auto row = rows->find(member.instanceId);
+    if (row != rows->end() && row->second.get("status").rfind("DOWN", 0) == 0) return {};
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return Error{codes::kUnavailable, "HAProxy on " + session_.socketPath().string() + " did not mark the new " +
+                                            "server " + server + " down before its first checks; it stays drained "
+                                            "(weight 0); remove it and add it again"};
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
 }
 
 Status BackendRuntime::setAddress(const traffic::Member& member) {
