@@ -85,6 +85,7 @@ class LifecycleRunner::Deployment {
   bool runEvent(EventRecord& event);
   bool downloadBundle(EventRecord& event);
   bool install(EventRecord& event);
+  bool controlTraffic(EventRecord& event, TrafficEvent which);
   bool runPreviousRevisionHook(EventRecord& event);
   bool runScripts(EventRecord& event, const appspec::AppSpec& spec, const fs::path& archive);
   bool runScript(EventRecord& event, const appspec::HookScript& script, const fs::path& archive);
@@ -238,10 +239,8 @@ bool LifecycleRunner::Deployment::runEvent(EventRecord& event) {
   startEvent(event);
   if (event.name == "DownloadBundle") return downloadBundle(event);
   if (event.name == "Install") return install(event);
-  if (event.name == "BlockTraffic" || event.name == "AllowTraffic") {
-    finishEvent(event, EventStatus::Succeeded, {}, "no load balancer is controlled from this host; nothing to do");
-    return true;
-  }
+  if (event.name == "BlockTraffic") return controlTraffic(event, TrafficEvent::Block);
+  if (event.name == "AllowTraffic") return controlTraffic(event, TrafficEvent::Allow);
   if (runsPreviousRevision(event.name)) return runPreviousRevisionHook(event);
   if (!spec_) {
     finishEvent(event, EventStatus::Failed, "UnknownError",
@@ -294,6 +293,23 @@ bool LifecycleRunner::Deployment::runPreviousRevisionHook(EventRecord& event) {
     return true;
   }
   return failOrIgnore(event.errorCode, event.message);
+}
+
+bool LifecycleRunner::Deployment::controlTraffic(EventRecord& event, TrafficEvent which) {
+  if (request_.traffic == nullptr) {
+    finishEvent(event, EventStatus::Succeeded, {}, "no load balancer is controlled from this host; nothing to do");
+    return true;
+  }
+  Result<std::string> done = request_.traffic->carryOut(which);
+  if (done.ok()) {
+    finishEvent(event, EventStatus::Succeeded, {}, *done);
+    return true;
+  }
+  std::string what = which == TrafficEvent::Block
+                         ? "the instance could not be deregistered from the load balancer: "
+                         : "the instance could not be registered with the load balancer and pass its health check: ";
+  finishEvent(event, EventStatus::Failed, kTrafficControlFailed, what + done.error().message);
+  return false;
 }
 
 bool LifecycleRunner::Deployment::downloadBundle(EventRecord& event) {

@@ -13,6 +13,7 @@
 
 #include "agent/deployment_record.h"
 #include "agent/deployment_root.h"
+#include "agent/traffic_control.h"
 #include "appspec/appspec.h"
 #include "bundle/bundle.h"
 #include "common/clock.h"
@@ -34,6 +35,9 @@ struct LifecycleRequest {
   std::optional<appspec::FileExistsBehavior> fileExistsBehavior;
   std::vector<std::string> events;  // empty: the default in-place order
   bool withLoadBalancer = false;
+  // Carries out BlockTraffic and AllowTraffic; not owned, must outlive run(). Null: no load
+  // balancer is controlled from this host, and both events succeed doing nothing.
+  TrafficControl* traffic = nullptr;
   bool ignoreApplicationStopFailures = false;
   std::filesystem::path installRoot = "/";
   std::map<std::string, std::string> environment;  // added to every hook's environment
