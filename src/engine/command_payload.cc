@@ -1,6 +1,8 @@
 // The command payload sent to agents.
 #include "engine/command_payload.h"
 
+#include "catalog/traffic_spec.h"
+
 namespace greenlight::engine {
 
 std::string commandIdFor(const std::string& deploymentId, const std::string& instanceId) {
@@ -12,7 +14,7 @@ nlohmann::json commandPayload(const std::string& commandId, const rows::Deployme
                               const catalog::Revision& revision) {
   nlohmann::json environment = nlohmann::json::object();
   for (const auto& [name, value] : group.spec.environment) environment[name] = value;
-  return {
+  nlohmann::json payload = {
       {"id", commandId},
       {"deploymentId", deployment.view.id},
       {"applicationName", deployment.view.application},
@@ -29,6 +31,15 @@ nlohmann::json commandPayload(const std::string& commandId, const rows::Deployme
       {"environment", environment},
       {"revisionsToKeep", group.spec.revisionsToKeep},
   };
+  // In place behind a load balancer, the agent runs the traffic events and asks the server to
+  // drain and restore the instance (blue/green moves traffic itself, between fleets). A stored
+  // group's spec was validated when it was saved, so an unreadable one cannot occur here.
+  auto loadBalancer = catalog::loadBalancerOf(group);
+  if (group.spec.style == catalog::DeploymentStyle::InPlace && loadBalancer.ok() && loadBalancer->has_value()) {
+    payload["loadBalancer"] = {{"blockTimeoutSeconds", (*loadBalancer)->drainTimeoutSeconds},
+                               {"allowTimeoutSeconds", (*loadBalancer)->startGracePeriodSeconds}};
+  }
+  return payload;
 }
 
 }  // namespace greenlight::engine

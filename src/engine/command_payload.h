@@ -12,7 +12,9 @@ namespace greenlight::engine {
 // The agent protocol's command payload (see the contract): id, deploymentId, applicationName,
 // deploymentGroupName, deploymentGroupId, revision {sha256, bundleType, sizeBytes, url},
 // appspecFilename, fileExistsBehavior, ignoreApplicationStopFailures, environment,
-// revisionsToKeep.
+// revisionsToKeep; and for an in-place group behind a load balancer, loadBalancer
+// {blockTimeoutSeconds (its drainTimeoutSeconds), allowTimeoutSeconds (its
+// startGracePeriodSeconds)}, which makes the agent run the traffic events.
 nlohmann::json commandPayload(const std::string& commandId, const rows::DeploymentRow& deployment,
                               const catalog::DeploymentGroup& group,
                               const catalog::Revision& revision);
