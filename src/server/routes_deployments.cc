@@ -1,4 +1,4 @@
-// Deployments: start, plan, list, show, watch (long-poll), stop, roll back. The engine audits its
+// Deployments: start, plan, list, show, watch (long-poll), stop, continue, roll back. The engine audits its
 // own requests; these handlers check the caller and translate JSON.
 #include <algorithm>
 #include <limits>
@@ -191,6 +191,19 @@ http::HttpResponse stopDeployment(ApiContext& context, const http::HttpRequest& 
   return http::jsonResponse(engine::toJson(*stopped));
 }
 
+// A deployment waiting for a person (blue/green at Ready, or a traffic step's pause without a
+// duration) goes on; the engine answers Conflict, saying what the deployment is doing, otherwise.
+http::HttpResponse continueDeployment(ApiContext& context, const http::HttpRequest& request) {
+  Result<auth::Principal> who = authorised(context, request, auth::Action::Continue);
+  if (!who.ok()) return errorFor(who.error());
+  Result<json> body = objectBody(request, /*emptyIsObject=*/true);
+  if (!body.ok()) return errorFor(body.error());
+  auto continued = context.engine.continueDeployment(request.pathParam("id"), *who);
+  if (!continued.ok()) return errorFor(continued.error());
+  logEvent("deployment " + continued->id + " continued by " + who->name);
+  return http::jsonResponse(engine::toJson(*continued));
+}
+
 http::HttpResponse rollbackGroup(ApiContext& context, const http::HttpRequest& request) {
   Result<auth::Principal> who = authorised(context, request, auth::Action::Rollback);
   if (!who.ok()) return errorFor(who.error());
@@ -224,6 +237,8 @@ void addDeploymentRoutes(RouteTable& routes, ApiContext& context) {
                   [c](http::HttpRequest& r, http::Responder responder) { watch(*c, r, responder); });
   routes.add("POST", "/v1/deployments/{id}/stop",
              [c](const http::HttpRequest& r) { return stopDeployment(*c, r); });
+  routes.add("POST", "/v1/deployments/{id}/continue",
+             [c](const http::HttpRequest& r) { return continueDeployment(*c, r); });
 }
 
 }  // namespace greenlight::server
