@@ -5,6 +5,7 @@
 
 #include "cli/client_render_catalog.h"
 #include "cli/client_session.h"
+#include "cli/client_traffic_steps.h"
 
 namespace greenlight::cli {
 
@@ -17,9 +18,48 @@ struct ApplicationArguments {
 
 struct ConfigArguments {
   std::string name;
+  std::string platform = "server";
   int hostCount = -1;
   int fleetPercent = -1;
+  std::string steps;
+  int canary = -1;
+  int linear = -1;
+  int intervalMinutes = -1;
+  bool allAtOnce = false;
 };
+
+// The configuration the flags describe; a usage error when they do not name exactly one rule.
+Result<nlohmann::json> configFromFlags(const ConfigArguments& arguments) {
+  int rules = (arguments.hostCount >= 0) + (arguments.fleetPercent >= 0) + !arguments.steps.empty() +
+              (arguments.canary >= 0) + (arguments.linear >= 0) + arguments.allAtOnce;
+  if (rules != 1) {
+    return Error{"Usage", "config create needs exactly one of --host-count N, --fleet-percent P (in place), "
+                          "--steps LIST, --canary P, --linear P or --all-at-once (traffic routing)"};
+  }
+  bool timed = arguments.canary >= 0 || arguments.linear >= 0;
+  if (timed != (arguments.intervalMinutes >= 0)) {
+    return Error{"Usage", timed ? "--canary and --linear need --interval MINUTES"
+                                : "--interval goes with --canary or --linear"};
+  }
+  nlohmann::json config = {{"name", arguments.name}, {"computePlatform", arguments.platform}};
+  if (arguments.hostCount >= 0 || arguments.fleetPercent >= 0) {
+    bool byCount = arguments.hostCount >= 0;
+    config["minimumHealthyHosts"] = {{"type", byCount ? "HOST_COUNT" : "FLEET_PERCENT"},
+                                     {"value", byCount ? arguments.hostCount : arguments.fleetPercent}};
+  } else if (!arguments.steps.empty()) {
+    auto steps = parseTrafficSteps(arguments.steps);
+    if (!steps.ok()) return Error{"Usage", steps.error().message};
+    config["trafficRouting"] = {{"type", "Steps"}, {"steps", *steps}};
+  } else if (timed) {
+    bool canary = arguments.canary >= 0;
+    config["trafficRouting"] = {{"type", canary ? "TimeBasedCanary" : "TimeBasedLinear"},
+                                {"percent", canary ? arguments.canary : arguments.linear},
+                                {"intervalMinutes", arguments.intervalMinutes}};
+  } else {
+    config["trafficRouting"] = {{"type", "AllAtOnce"}};
+  }
+  return config;
+}
 
 void addApplicationCommands(CLI::App& app, ClientVerbRegistry& registry) {
   auto arguments = std::make_shared<ApplicationArguments>();
@@ -98,9 +138,12 @@ void addConfigCommands(CLI::App& app, ClientVerbRegistry& registry) {
   });
 
   CLI::App* create = group->add_subcommand(
-      "create", "Create a server configuration keeping a minimum of healthy hosts (admin); exactly one of "
-                "--host-count and --fleet-percent");
+      "create", "Create a deployment configuration (admin): a minimum of healthy hosts (in place) or a traffic "
+                "routing (blue/green, lambda, ecs); exactly one of --host-count, --fleet-percent, --steps, "
+                "--canary, --linear and --all-at-once");
   create->add_option("name", arguments->name, "Configuration name")->required();
+  create->add_option("--platform", arguments->platform, "Compute platform: server (default), lambda or ecs")
+      ->check(CLI::IsMember({"server", "lambda", "ecs"}));
   auto* hostCount = create->add_option("--host-count", arguments->hostCount,
                                        "Keep at least N instances healthy during a deployment")
                         ->check(CLI::NonNegativeNumber);
@@ -108,22 +151,26 @@ void addConfigCommands(CLI::App& app, ClientVerbRegistry& registry) {
                                           "Keep at least P% of the instances healthy (rounded up)")
                            ->check(CLI::Range(0, 99));
   hostCount->excludes(fleetPercent);
-  create->footer("Example: greenlight config create TwoAtATime --host-count 2");
+  create->add_option("--steps", arguments->steps,
+                     "Traffic steps, comma-separated: N or N% sets the new fleet's weight, `pause` waits for "
+                     "`greenlight continue`, `pause=30s` / `pause=2m` waits that long");
+  create->add_option("--canary", arguments->canary, "TimeBasedCanary: send P% first, the rest after --interval")
+      ->check(CLI::Range(0, 100));
+  create->add_option("--linear", arguments->linear, "TimeBasedLinear: add P% every --interval")
+      ->check(CLI::Range(0, 100));
+  create->add_option("--interval", arguments->intervalMinutes, "Minutes between --canary / --linear shifts")
+      ->check(CLI::NonNegativeNumber);
+  create->add_flag("--all-at-once", arguments->allAtOnce, "AllAtOnce: move all traffic in one step");
+  create->footer("Examples:\n  greenlight config create TwoAtATime --host-count 2\n"
+                 "  greenlight config create canary-10 --steps 10,pause,100\n"
+                 "  greenlight config create gentle --steps 10,pause=30s,50,pause,100\n"
+                 "  greenlight config create linear-25 --linear 25 --interval 1");
   registry.addLeaf(create, [arguments](ClientSession& session) {
-    bool byCount = arguments->hostCount >= 0;
-    bool byPercent = arguments->fleetPercent >= 0;
-    if (byCount == byPercent) {
-      return session.usage("config create needs exactly one of --host-count N and --fleet-percent P");
-    }
+    auto body = configFromFlags(*arguments);
+    if (!body.ok()) return session.usage(body.error().message);
     ApiClient* client = session.connect();
     if (!client) return 1;
-    nlohmann::json body = {
-        {"name", arguments->name},
-        {"computePlatform", "server"},
-        {"minimumHealthyHosts",
-         {{"type", byCount ? "HOST_COUNT" : "FLEET_PERCENT"},
-          {"value", byCount ? arguments->hostCount : arguments->fleetPercent}}}};
-    auto answer = client->call("POST", apiPath({"deployment-configs"}), body);
+    auto answer = client->call("POST", apiPath({"deployment-configs"}), *body);
     if (!answer.ok()) return session.fail(answer.error());
     return session.print(*answer, [](const nlohmann::json& config) {
       return "Created deployment config " + textOf(config, "name") + ": " + describeConfig(config) + ".\n";

@@ -1,10 +1,11 @@
-// `greenlight deploy|status|stop|rollback|history`: start deployments, plan them, follow them to
+// `greenlight deploy|status|stop|continue|rollback|history`: start deployments, plan them, follow them to
 // the end with exit codes a pipeline can use (0 Succeeded, 4 Failed, 5 Stopped), and list them.
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
 #include <memory>
 
+#include "cli/client_render_blue_green.h"
 #include "cli/client_render_deployment.h"
 #include "cli/client_session.h"
 #include "cli/client_watch.h"
@@ -128,6 +129,27 @@ void addStatus(CLI::App& app, ClientVerbRegistry& registry) {
   });
 }
 
+void addContinue(CLI::App& app, ClientVerbRegistry& registry) {
+  auto arguments = std::make_shared<DeploymentArguments>();
+  CLI::App* go = app.add_subcommand(
+      "continue",
+      "Let a deployment waiting for a person go on (deployer): a blue/green deployment at Ready, or a "
+      "traffic step `pause` without a duration");
+  go->add_option("deployment", arguments->id, "Deployment id (d-...)")->required();
+  go->add_flag("-w,--wait", arguments->wait, "Then follow it to its end; exit 0 Succeeded, 4 Failed, 5 Stopped");
+  go->footer("Exits 1 with what the deployment is doing instead when it is not waiting for `continue`.\n"
+             "Example: greenlight continue d-ABC123456 --wait");
+  registry.addLeaf(go, [arguments](ClientSession& session) {
+    ApiClient* client = session.connect();
+    if (!client) return 1;
+    auto answer = client->call("POST", apiPath({"deployments", arguments->id, "continue"}), nlohmann::json::object());
+    if (!answer.ok()) return session.fail(answer.error());
+    if (!arguments->wait) return session.print(*answer, renderContinued);
+    if (!session.json()) session.out() << renderContinued(*answer);
+    return followDeployment(session, *client, arguments->id, followOptionsForTerminal());
+  });
+}
+
 void addRollbackAndHistory(CLI::App& app, ClientVerbRegistry& registry) {
   auto arguments = std::make_shared<DeploymentArguments>();
   CLI::App* rollback = app.add_subcommand(
@@ -170,6 +192,7 @@ void addRollbackAndHistory(CLI::App& app, ClientVerbRegistry& registry) {
 void addDeploymentVerbs(CLI::App& app, ClientVerbRegistry& registry) {
   addDeploy(app, registry);
   addStatus(app, registry);
+  addContinue(app, registry);
   addRollbackAndHistory(app, registry);
 }
 

@@ -1,6 +1,9 @@
 // Text views of applications, configurations, groups, revisions, instances, tokens and audit.
 #include "cli/client_render_catalog.h"
 
+#include <algorithm>
+#include <vector>
+
 #include "cli/client_output.h"
 
 namespace greenlight::cli {
@@ -41,6 +44,63 @@ std::string describeFleet(const nlohmann::json& fleet) {
   return text;
 }
 
+const nlohmann::json& memberOf(const nlohmann::json& object, const char* key) {
+  static const nlohmann::json kNull;
+  if (!object.is_object()) return kNull;
+  auto found = object.find(key);
+  return found == object.end() ? kNull : *found;
+}
+
+// The group's style as it deploys: blue/green or in place (the server's default).
+std::string styleOf(const nlohmann::json& group) {
+  std::string style = textOf(group, "deploymentStyle");
+  return style.empty() ? "in-place" : style;
+}
+
+// Where the group is served: "127.0.0.1:8080" (greenlight's HAProxy), "backend web of
+// /run/haproxy/admin.sock" (an HAProxy of your own), or "-" without a load balancer.
+std::string loadBalancerAddress(const nlohmann::json& group) {
+  const auto& balancer = memberOf(group, "loadBalancer");
+  if (!balancer.is_object() || textOf(balancer, "provider") == "none") return "-";
+  if (auto listen = textOf(balancer, "listen"); !listen.empty()) return listen;
+  if (auto backend = textOf(balancer, "backend"); !backend.empty()) {
+    return "backend " + backend + " of " + orDash(textOf(balancer, "adminSocket"));
+  }
+  return "-";
+}
+
+// "haproxy on 127.0.0.1:8080, health check /health every 500ms" (defaults as the server's).
+std::string describeLoadBalancer(const nlohmann::json& group) {
+  std::string address = loadBalancerAddress(group);
+  if (address == "-") return "none";
+  const auto& balancer = memberOf(group, "loadBalancer");
+  std::string provider = textOf(balancer, "provider");
+  std::string text = (provider.empty() ? std::string("haproxy") : provider) +
+                     (textOf(balancer, "listen").empty() ? ", " : " on ") + address;
+  const auto& check = memberOf(balancer, "healthCheck");
+  std::string path = textOf(check, "path");
+  std::string interval = textOf(check, "intervalMs");
+  text += ", health check " + (path.empty() ? std::string("/health") : path) + " every " +
+          (interval.empty() ? std::string("500") : interval) + "ms";
+  return text;
+}
+
+// "ready: continue, old fleet: terminate after 300s" (defaults as the server's).
+std::string describeBlueGreenOptions(const nlohmann::json& group) {
+  const auto& options = memberOf(group, "blueGreen");
+  auto orDefault = [&options](const char* key, const char* fallback) {
+    std::string value = textOf(options, key);
+    return value.empty() ? std::string(fallback) : value;
+  };
+  std::string ready = orDefault("readyAction", "continue");
+  std::string text = "ready: " + ready;
+  if (ready == "wait") text += " for `greenlight continue` (up to " + orDefault("readyTimeoutSeconds", "3600") + "s)";
+  std::string original = orDefault("originalFleetAction", "terminate");
+  text += ", previous fleet: " + original + " after " + orDefault("terminationWaitSeconds", "300") + "s";
+  if (original == "keep-alive") text += " (at most " + orDefault("maxRemainingFleets", "1") + " kept)";
+  return text;
+}
+
 }  // namespace
 
 std::string renderApplications(const nlohmann::json& answer) {
@@ -75,9 +135,28 @@ std::string describeConfig(const nlohmann::json& config) {
     if (type == "TimeBasedLinear") {
       return "linear " + textOf(routing, "percent") + "% every " + textOf(routing, "intervalMinutes") + " min";
     }
+    if (type == "AllAtOnce") return "all traffic at once";
+    if (type == "Steps") return "steps: " + describeSteps(arrayOf(routing, "steps"));
     return "traffic " + orDash(type);
   }
   return "-";
+}
+
+std::string describeSteps(const nlohmann::json& steps) {
+  std::string text;
+  for (const auto& step : steps) {
+    std::string shown;
+    if (step.is_object() && step.contains("setWeight")) {
+      shown = textOf(step, "setWeight") + "%";
+    } else if (step.is_object() && step.contains("pause")) {
+      std::string seconds = textOf(step["pause"], "seconds");
+      shown = seconds.empty() ? "pause" : "pause " + seconds + "s";
+    } else {
+      shown = step.dump();
+    }
+    text += (text.empty() ? "" : ", ") + shown;
+  }
+  return text.empty() ? "none" : text;
 }
 
 std::string renderConfigs(const nlohmann::json& answer) {
@@ -99,13 +178,14 @@ std::string renderConfig(const nlohmann::json& config) {
 std::string renderGroups(const nlohmann::json& answer) {
   const auto& groups = listIn(answer, "groups");
   if (groups.empty()) return "No deployment groups. Create one with `greenlight group create APP NAME`.\n";
-  Table table({"NAME", "ID", "FLEET", "CONFIG", "AUTO ROLLBACK"});
+  Table table({"NAME", "ID", "FLEET", "STYLE", "LOAD BALANCER", "CONFIG", "AUTO ROLLBACK"});
   for (const auto& group : groups) {
     const auto& fleet = group.is_object() && group.contains("fleet") ? group["fleet"] : nlohmann::json();
     const auto& rollback =
         group.is_object() && group.contains("autoRollback") ? group["autoRollback"] : nlohmann::json();
-    table.addRow({textOf(group, "name"), textOf(group, "id"), describeFleet(fleet),
-                  textOf(group, "deploymentConfig"), flagOf(rollback, "enabled") ? "on" : "off"});
+    table.addRow({textOf(group, "name"), textOf(group, "id"), describeFleet(fleet), styleOf(group),
+                  loadBalancerAddress(group), textOf(group, "deploymentConfig"),
+                  flagOf(rollback, "enabled") ? "on" : "off"});
   }
   return table.render();
 }
@@ -125,7 +205,10 @@ std::string renderGroup(const nlohmann::json& group, const nlohmann::json& insta
   std::string out = fieldLine("Deployment group", textOf(group, "application") + "/" + textOf(group, "name")) +
                     fieldLine("Id", textOf(group, "id")) + fieldLine("Fleet", describeFleet(fleet)) +
                     fieldLine("Deployment config", textOf(group, "deploymentConfig")) +
-                    fieldLine("Style", orDash(textOf(group, "deploymentStyle"))) +
+                    fieldLine("Style", styleOf(group)) +
+                    fieldLine("Load balancer", describeLoadBalancer(group)) +
+                    (styleOf(group) == "blue-green" ? fieldLine("Blue/green", describeBlueGreenOptions(group))
+                                                    : std::string()) +
                     fieldLine("Automatic rollback", rollbackText) +
                     fieldLine("File exists", orDash(textOf(group, "fileExistsBehavior"))) +
                     fieldLine("Revisions kept", orDash(textOf(group, "revisionsToKeep")));
@@ -181,16 +264,23 @@ std::string instanceHealth(const nlohmann::json& instance) {
 std::string renderInstances(const nlohmann::json& answer) {
   const auto& instances = listIn(answer, "instances");
   if (instances.empty()) return "No instances.\n";
-  Table table({"ID", "HOST", "PORT", "LIFECYCLE", "ONLINE", "REVISION", "HEALTH"});
+  // The fleet version only matters, and is only shown, once a blue/green group has made fleets.
+  bool fleets = std::any_of(instances.begin(), instances.end(),
+                            [](const nlohmann::json& instance) { return !textOf(instance, "fleetVersion").empty(); });
+  std::vector<std::string> headers = {"ID", "HOST", "PORT", "LIFECYCLE", "ONLINE", "REVISION", "HEALTH"};
+  if (fleets) headers.insert(headers.begin() + 1, "FLEET");
+  Table table(headers);
   for (const auto& instance : instances) {
     std::string lifecycle = textOf(instance, "lifecycle");
     std::string reason = textOf(instance, "lifecycleReason");
     if (!reason.empty() && lifecycle != "Running") lifecycle += " (" + reason + ")";
     auto port = numberOf(instance, "port");
-    table.addRow({textOf(instance, "id"), textOf(instance, "hostName"),
-                  port && *port > 0 ? std::to_string(*port) : "-", lifecycle,
-                  flagOf(instance, "online") ? "yes" : "no",
-                  orDash(shortSha(textOf(instance, "currentRevision"))), instanceHealth(instance)});
+    std::vector<std::string> row = {textOf(instance, "id"), textOf(instance, "hostName"),
+                                    port && *port > 0 ? std::to_string(*port) : "-", lifecycle,
+                                    flagOf(instance, "online") ? "yes" : "no",
+                                    orDash(shortSha(textOf(instance, "currentRevision"))), instanceHealth(instance)};
+    if (fleets) row.insert(row.begin() + 1, orDash(textOf(instance, "fleetVersion")));
+    table.addRow(std::move(row));
   }
   return table.render();
 }

@@ -15,6 +15,8 @@ std::string renderConfigs(const nlohmann::json& answer);  // {"deploymentConfigs
 std::string renderConfig(const nlohmann::json& config);
 // "HOST_COUNT 2", "FLEET_PERCENT 50", "canary 10% every 5 min", ...
 std::string describeConfig(const nlohmann::json& config);
+// A Steps routing's steps: "10%, pause, 50%, pause 30s, 100%".
+std::string describeSteps(const nlohmann::json& steps);
 
 std::string renderGroups(const nlohmann::json& answer);  // {"groups": [...]}
 // A group's settings, then its instances ({"instances": [...]}, may be null).

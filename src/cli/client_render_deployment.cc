@@ -4,6 +4,7 @@
 #include <map>
 
 #include "cli/client_output.h"
+#include "cli/client_render_blue_green.h"
 
 namespace greenlight::cli {
 
@@ -156,6 +157,7 @@ std::string renderDeploymentView(const nlohmann::json& deployment, const Style& 
     std::string counts = countsLine(deployment["counts"]);
     if (!counts.empty()) out += "Instances: " + counts + "\n";
   }
+  out += renderBlueGreenBlock(deployment, now);
   if (auto message = textOf(deployment, "errorMessage"); !message.empty()) {
     std::string code = textOf(deployment, "errorCode");
     out += style.red("Error" + (code.empty() ? std::string() : " " + code) + ": " + message) + "\n";
@@ -250,6 +252,7 @@ std::vector<std::string> describeChanges(const nlohmann::json& previous, const n
       lines.push_back(line);
     }
   }
+  for (auto& line : describeBlueGreenChanges(previous, current)) lines.push_back(std::move(line));
   if (statusChanged && statusLast) lines.push_back("deployment " + id + ": " + status);
   return lines;
 }
@@ -266,6 +269,11 @@ std::string renderSummary(const nlohmann::json& deployment) {
     if (!counts.empty()) out += ": " + counts;
   }
   out += ".";
+  if (deployment.is_object() && deployment.contains("blueGreen") && deployment["blueGreen"].is_object()) {
+    if (std::string split = trafficSplitText(deployment["blueGreen"]); !split.empty()) {
+      out += " Traffic: " + split + ".";
+    }
+  }
   if (auto by = textOf(deployment, "rolledBackBy"); !by.empty()) out += " Rolled back by " + by + ".";
   return out + "\n";
 }

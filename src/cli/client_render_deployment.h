@@ -32,11 +32,13 @@ std::string renderPlan(const nlohmann::json& plan, const std::string& groupLabel
 std::string renderHistory(const nlohmann::json& answer);
 
 // The deployment's header, one line per instance (host, port, status, current event, duration,
-// error code) and, for failed instances, the failing event, message and the first log lines.
+// error code), for a blue/green deployment its phase, fleets, traffic split, step and wait (see
+// client_render_blue_green.h) and, for failed instances, the failing event, message and the first log lines.
 std::string renderDeploymentView(const nlohmann::json& deployment, const Style& style, WallTime now);
 
 // What changed from `previous` (null at first) to `current`, one plain line each:
 //   "instance web-0 (i-0123): event BeforeInstall Succeeded in 0.200s"
+// and, for blue/green, one line per change of phase, step or traffic split.
 std::vector<std::string> describeChanges(const nlohmann::json& previous, const nlohmann::json& current);
 
 // "Deployment d-X Succeeded in 3.200s: 4 succeeded, 0 failed, 0 skipped."

@@ -361,5 +361,46 @@ TEST_F(ClientIntegrationTest, DeployWaitFollowsLocalInstancesAndExitsByOutcome) 
   for (const auto& instance : instances["instances"]) EXPECT_EQ(instance["online"], true) << instance.dump();
 }
 
+TEST_F(ClientIntegrationTest, ContinueOfADeploymentNotWaitingExitsOneWithTheServersReason) {
+  ASSERT_EQ(cli("app create tiny").exitCode, 0);
+  ASSERT_EQ(cli("group create tiny web --provider static --config CodeDeployDefault.AllAtOnce").exitCode, 0);
+  writeTinyBundle(dir_ / "good", 0);
+  ASSERT_EQ(cli("revision push tiny " + quote((dir_ / "good").string())).exitCode, 0);
+  json created = cliJson("deploy tiny web --revision latest");
+  std::string id = created.value("id", "");
+  ASSERT_FALSE(id.empty()) << created.dump();
+
+  auto refused = cli("continue " + id);
+  EXPECT_EQ(refused.exitCode, 1) << refused.output;
+  EXPECT_NE(refused.output.find("greenlight: "), std::string::npos) << refused.output;
+  EXPECT_NE(refused.output.find("not waiting"), std::string::npos) << refused.output;
+  EXPECT_EQ(refused.output.find("continued"), std::string::npos) << refused.output;
+  // With --output json nothing but the error, on stderr: stdout stays empty for a pipeline.
+  auto asJson = runCommand("{ GREENLIGHT_ADDR=" + quote(address_) + " GREENLIGHT_TOKEN=" + quote(token_) + " " +
+                           quote(greenlightBinary().string()) + " continue " + id + " --output json 2>/dev/null; }");
+  EXPECT_EQ(asJson.exitCode, 1);
+  EXPECT_EQ(asJson.output, "");
+
+  auto unknown = cli("continue d-NOSUCHONE");
+  EXPECT_EQ(unknown.exitCode, 1) << unknown.output;
+  EXPECT_NE(unknown.output.find("d-NOSUCHONE"), std::string::npos) << unknown.output;
+  EXPECT_EQ(cli("continue").exitCode, 2) << "the deployment id is required";
+
+  json viewer = cliJson("token create watcher --role viewer");
+  auto forbidden = cli("continue " + id, viewer.value("token", ""));
+  EXPECT_EQ(forbidden.exitCode, 1) << forbidden.output;
+  EXPECT_NE(forbidden.output.find("may not continue"), std::string::npos) << forbidden.output;
+}
+
+TEST_F(ClientIntegrationTest, ConfigCreateRefusesAStepsListItCannotReadBeforeCallingTheServer) {
+  auto bad = cli("config create canary --steps 10,wait,100");
+  EXPECT_EQ(bad.exitCode, 2) << bad.output;
+  EXPECT_NE(bad.output.find("'wait'"), std::string::npos) << bad.output;
+  EXPECT_EQ(cli("config create canary --canary 10").exitCode, 2) << "--canary needs --interval";
+  EXPECT_EQ(cli("config create canary --steps 10,100 --host-count 1").exitCode, 2) << "one rule only";
+  auto listed = cliJson("config list");
+  for (const auto& config : listed["deploymentConfigs"]) EXPECT_NE(config["name"], "canary") << config.dump();
+}
+
 }  // namespace
 }  // namespace greenlight
