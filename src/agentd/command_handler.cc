@@ -1,8 +1,11 @@
 // One command, from payload to acknowledged result.
 #include "agentd/command_handler.h"
 
+#include <optional>
+
 #include "agentd/agent_reports.h"
 #include "agentd/heartbeat.h"
+#include "agentd/server_traffic_control.h"
 #include "appspec/appspec.h"
 #include "bundle/bundle.h"
 
@@ -146,6 +149,14 @@ Status CommandHandler::handle(const nlohmann::json& command) {
   }
   if (command.contains("revisionsToKeep") && command["revisionsToKeep"].is_number_unsigned()) {
     request.revisionsToKeep = std::max<std::size_t>(1, command["revisionsToKeep"].get<std::size_t>());
+  }
+
+  // Behind a load balancer: the traffic events run, carried out by the server.
+  std::optional<ServerTrafficControl> traffic;
+  if (auto timeouts = trafficTimeoutsOf(command)) {
+    traffic.emplace(client_, options_, log_, commandId, *timeouts);
+    request.withLoadBalancer = true;
+    request.traffic = &*traffic;
   }
 
   log_.line("deployment " + deploymentId + ": running the lifecycle (command " + commandId + ")");

@@ -59,8 +59,9 @@ Result<http::ClientResponse> ServerClient::call(const std::string& method, const
 }
 
 Result<http::ClientResponse> ServerClient::callOnce(const std::string& method, const std::string& path,
-                                                    const std::optional<nlohmann::json>& body) {
-  return withRetries([&](http::HttpClient& http) { return http.request(method, path, body); }, false);
+                                                    const std::optional<nlohmann::json>& body,
+                                                    std::optional<std::chrono::milliseconds> timeout) {
+  return withRetries([&](http::HttpClient& http) { return http.request(method, path, body, timeout); }, false);
 }
 
 Result<http::ClientResponse> ServerClient::download(const std::string& path, const std::filesystem::path& file) {

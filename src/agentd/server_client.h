@@ -34,9 +34,11 @@ class ServerClient {
   Result<http::ClientResponse> call(const std::string& method, const std::string& path,
                                     const std::optional<nlohmann::json>& body = std::nullopt,
                                     std::optional<std::chrono::milliseconds> timeout = std::nullopt);
-  // One attempt: heartbeats, which are worthless late.
+  // One attempt (after a 401, one more with a renewed credential): heartbeats, which are
+  // worthless late, and callers that retry on their own deadline. A 5xx is returned as it is.
   Result<http::ClientResponse> callOnce(const std::string& method, const std::string& path,
-                                        const std::optional<nlohmann::json>& body = std::nullopt);
+                                        const std::optional<nlohmann::json>& body = std::nullopt,
+                                        std::optional<std::chrono::milliseconds> timeout = std::nullopt);
   // Streams a 2xx body into `file`, with the same retries as call().
   Result<http::ClientResponse> download(const std::string& path, const std::filesystem::path& file);
 

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -25,6 +26,16 @@ struct ReceivedReport {
   std::string commandId;
   nlohmann::json body;
 };
+
+// One POST .../traffic the agent sent.
+struct TrafficAsk {
+  std::string commandId;
+  std::string event;  // "BlockTraffic" or "AllowTraffic"
+  std::chrono::steady_clock::time_point at;
+};
+
+// Answers a traffic ask; `earlier` is how many asks for the same command and event came before.
+using TrafficAnswerer = std::function<http::HttpResponse(const TrafficAsk& ask, int earlier)>;
 
 class FakeControlPlane {
  public:
@@ -105,6 +116,19 @@ class FakeControlPlane {
     }
     return results;
   }
+  // How traffic asks are answered; by default {"state": "done", "detail": "no load balancer"}.
+  void answerTrafficWith(TrafficAnswerer answerer) {
+    std::lock_guard<std::mutex> lock(state_->mu);
+    state_->trafficAnswerer = std::move(answerer);
+  }
+  std::vector<TrafficAsk> trafficAsks(const std::string& event = "") const {
+    std::lock_guard<std::mutex> lock(state_->mu);
+    std::vector<TrafficAsk> asks;
+    for (const auto& ask : state_->trafficAsks) {
+      if (event.empty() || ask.event == event) asks.push_back(ask);
+    }
+    return asks;
+  }
   std::vector<nlohmann::json> enrolmentRequests() const {
     std::lock_guard<std::mutex> lock(state_->mu);
     return state_->enrolments;
@@ -133,6 +157,8 @@ class FakeControlPlane {
     std::map<std::string, std::vector<http::Responder>> parked;
     std::vector<ReceivedReport> reports;
     std::vector<nlohmann::json> enrolments;
+    std::vector<TrafficAsk> trafficAsks;
+    TrafficAnswerer trafficAnswerer;
     int polls = 0;
     int heartbeats = 0;
     int issued = 0;
@@ -212,6 +238,29 @@ class FakeControlPlane {
     };
     router.add("POST", "/v1/agent/commands/{commandId}/events", report("event"));
     router.add("POST", "/v1/agent/commands/{commandId}/result", report("result"));
+    router.add("POST", "/v1/agent/commands/{commandId}/traffic", [state](const http::HttpRequest& request) {
+      std::string commandId = request.pathParam("commandId");
+      auto body = http::parseJsonBody(request);
+      if (!body.ok()) return http::errorResponse(400, body.error());
+      TrafficAnswerer answerer;
+      TrafficAsk ask{commandId, body->value("event", ""), std::chrono::steady_clock::now()};
+      int earlier = 0;
+      {
+        std::lock_guard<std::mutex> lock(state->mu);
+        bool known = false;
+        for (const auto& command : state->commands) {
+          if (command.id == commandId && command.instanceId == request.principal->subject) known = true;
+        }
+        if (!known) return http::errorResponse(404, "NotFound", "no command " + commandId + " for this instance");
+        for (const auto& before : state->trafficAsks) {
+          if (before.commandId == commandId && before.event == ask.event) ++earlier;
+        }
+        state->trafficAsks.push_back(ask);
+        answerer = state->trafficAnswerer;
+      }
+      if (!answerer) return http::jsonResponse({{"state", "done"}, {"detail", "no load balancer"}});
+      return answerer(ask, earlier);
+    });
     router.add("GET", "/v1/revisions/{sha256}/bundle", [state](const http::HttpRequest& request) {
       std::lock_guard<std::mutex> lock(state->mu);
       auto found = state->bundles.find(request.pathParam("sha256"));
