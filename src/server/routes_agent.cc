@@ -1,16 +1,19 @@
-// The agent protocol: enrolment, the command long-poll, heartbeats, and event and result reports.
-// Every authenticated agent call counts as a sign of life for its instance.
+// The agent protocol: enrolment, the command long-poll, heartbeats, event and result reports, and
+// the traffic events the server carries out for the agent. Every authenticated agent call counts
+// as a sign of life for its instance.
 #include <algorithm>
 
 #include <nlohmann/json.hpp>
 
 #include "auth/enrolment.h"
 #include "auth/role.h"
+#include "catalog/traffic_spec.h"
 #include "common/error_codes.h"
 #include "server/api_routes.h"
 #include "server/api_support.h"
 #include "server/event_log.h"
 #include "server/long_poll.h"
+#include "traffic/traffic_provider.h"
 
 namespace greenlight::server {
 
@@ -237,6 +240,147 @@ http::HttpResponse reportResult(ApiContext& context, const http::HttpRequest& re
   return noContent();
 }
 
+// The traffic events: the server drives the load balancer for the agent, one step per call, and
+// answers at once whether the event is done or the agent should ask again. Everything asserted
+// here is idempotent, so repeated calls (and a server restarted in between) change nothing more.
+constexpr const char* kNoLoadBalancer = "no load balancer: nothing to do";
+
+json trafficAnswer(const char* state, const std::string& detail) {
+  return {{"state", state}, {"detail", detail}};
+}
+
+std::string plural(long long count, const char* unit) {
+  return std::to_string(count) + " " + unit + (count == 1 ? "" : "s");
+}
+
+Error balancerFailed(const traffic::Pool& pool, const std::string& doing, const Error& error) {
+  return Error{codes::kUnavailable, "The load balancer of " + pool.name + " could not " + doing + ": " +
+                                        error.message + " The agent asks again until its timeout."};
+}
+
+Result<std::optional<traffic::MemberStatus>> memberStatus(traffic::TrafficProvider& provider,
+                                                          const traffic::Pool& pool,
+                                                          const std::string& instanceId) {
+  Result<std::vector<traffic::MemberStatus>> members = provider.status(pool.id);
+  if (!members.ok()) return balancerFailed(pool, "report its members", members.error());
+  for (auto& member : *members) {
+    if (member.instanceId == instanceId) return std::optional<traffic::MemberStatus>(std::move(member));
+  }
+  return std::optional<traffic::MemberStatus>();
+}
+
+// "GET /health: L7STS 500 (2 of 2 checks failed)"
+std::string healthDetail(const traffic::Pool& pool, const traffic::MemberStatus& member) {
+  std::string check = member.checkStatus.empty() ? member.status : member.checkStatus;
+  std::string detail = "GET " + pool.healthCheck.path + ": " + (check.empty() ? "not checked yet" : check);
+  if (!member.checkDetail.empty()) detail += " " + member.checkDetail;
+  return detail;
+}
+
+// Drains the member (weight 0: no new request) and waits for its requests in flight to end.
+Result<json> blockTraffic(traffic::TrafficProvider& provider, const traffic::Pool& pool,
+                          const std::string& instanceId) {
+  auto member = memberStatus(provider, pool, instanceId);
+  if (!member.ok()) return member.error();
+  if (!member->has_value()) {
+    return trafficAnswer("done", "not registered with the load balancer: nothing to drain");
+  }
+  Status drained = provider.setWeights(pool.id, {{instanceId, 0}});
+  if (!drained.ok() && drained.error().code == codes::kNotFound) {
+    return trafficAnswer("done", "not registered with the load balancer: nothing to drain");
+  }
+  if (!drained.ok()) return balancerFailed(pool, "drain " + instanceId, drained.error());
+  member = memberStatus(provider, pool, instanceId);
+  if (!member.ok()) return member.error();
+  if (!member->has_value() || (*member)->inFlight == 0) {
+    return trafficAnswer("done", "drained from " + pool.name + ": no request in flight");
+  }
+  return trafficAnswer("waiting", plural((*member)->inFlight, "request") + " still in flight");
+}
+
+// Adds the member safely (weight 0) and gives it its share once the balancer's check passes.
+Result<json> allowTraffic(traffic::TrafficProvider& provider, const traffic::Pool& pool,
+                          const catalog::Instance& instance) {
+  // Local instances listen on loopback; the member is updated should the port have changed.
+  traffic::Member wanted{instance.id, "127.0.0.1", instance.port};
+  if (Status added = provider.addMember(pool.id, wanted); !added.ok()) {
+    return balancerFailed(pool, "add " + instance.id, added.error());
+  }
+  auto member = memberStatus(provider, pool, instance.id);
+  if (!member.ok()) return member.error();
+  if (!member->has_value()) return trafficAnswer("waiting", "not in the pool " + pool.name + " yet");
+  if (!(*member)->healthy) return trafficAnswer("waiting", healthDetail(pool, **member));
+  if (Status serving = provider.setWeights(pool.id, {{instance.id, traffic::kServingWeight}});
+      !serving.ok()) {
+    return balancerFailed(pool, "give " + instance.id + " traffic", serving.error());
+  }
+  return trafficAnswer("done", "healthy (" + healthDetail(pool, **member) + ") and serving in " +
+                                   pool.name + " at weight " +
+                                   std::to_string(traffic::kServingWeight));
+}
+
+http::HttpResponse controlTraffic(ApiContext& context, const http::HttpRequest& request) {
+  Result<auth::Principal> agent = agentCaller(context, request, auth::Action::AgentReport);
+  if (!agent.ok()) return errorFor(agent.error());
+  std::string commandId = request.pathParam("commandId");
+  if (Status own = ownsCommand(*agent, commandId); !own.ok()) return errorFor(own.error());
+  Result<json> body = objectBody(request);
+  if (!body.ok()) return errorFor(body.error());
+  auto event = stringMember(*body, "event");
+  if (!event.ok()) return errorFor(event.error());
+  if (!event->has_value() || (**event != "BlockTraffic" && **event != "AllowTraffic")) {
+    return errorFor(Error{codes::kInvalidArgument,
+                          "'event' must be \"BlockTraffic\" or \"AllowTraffic\"."});
+  }
+  // "<deploymentId>/<instanceId>", the instance being the caller (ownsCommand).
+  std::string deploymentId = commandId.substr(0, commandId.size() - agent->name.size() - 1);
+  Error unknown{codes::kNotFound, "There is no command '" + commandId + "' for instance " +
+                                      agent->name + "."};
+  Result<engine::DeploymentView> deployment = context.engine.getDeployment(deploymentId, true);
+  if (!deployment.ok()) {
+    return errorFor(deployment.error().code == codes::kNotFound ? unknown : deployment.error());
+  }
+  bool targeted = std::any_of(deployment->targets.begin(), deployment->targets.end(),
+                              [&](const engine::TargetView& target) {
+                                return target.instanceId == agent->name;
+                              });
+  if (!targeted) return errorFor(unknown);
+  if (deployment->strategy != "in-place" || context.traffic == nullptr) {
+    return http::jsonResponse(trafficAnswer("done", kNoLoadBalancer));
+  }
+  struct Facts {
+    catalog::DeploymentGroup group;
+    catalog::Instance instance;
+  };
+  Result<Facts> facts = context.withStore([&](store::SqliteDatabase&) -> Result<Facts> {
+    Result<catalog::DeploymentGroup> group = context.catalog.getGroupById(deployment->groupId);
+    if (!group.ok()) return group.error();
+    Result<catalog::Instance> instance = context.catalog.getInstance(agent->name);
+    if (!instance.ok()) return instance.error();
+    return Facts{std::move(*group), std::move(*instance)};
+  });
+  if (!facts.ok()) return errorFor(facts.error());
+  auto loadBalancer = catalog::loadBalancerOf(facts->group);
+  if (!loadBalancer.ok()) return errorFor(loadBalancer.error());
+  if (!loadBalancer->has_value()) return http::jsonResponse(trafficAnswer("done", kNoLoadBalancer));
+
+  traffic::Pool pool = catalog::poolFor(facts->group, **loadBalancer);
+  if (Status ensured = context.traffic->ensurePool(pool); !ensured.ok()) {
+    return errorFor(balancerFailed(pool, "set up its pool", ensured.error()));
+  }
+  Result<json> answer = **event == "BlockTraffic"
+                            ? blockTraffic(*context.traffic, pool, agent->name)
+                            : allowTraffic(*context.traffic, pool, facts->instance);
+  if (!answer.ok()) {
+    logEvent(**event + " for " + commandId + ": " + answer.error().message);
+    return errorFor(answer.error());
+  }
+  if ((*answer)["state"] == "done") {
+    logEvent(**event + " for " + commandId + " done: " + (*answer)["detail"].get<std::string>());
+  }
+  return http::jsonResponse(*answer);
+}
+
 }  // namespace
 
 void addAgentRoutes(RouteTable& routes, ApiContext& context) {
@@ -252,6 +396,8 @@ void addAgentRoutes(RouteTable& routes, ApiContext& context) {
              [c](const http::HttpRequest& r) { return reportEvent(*c, r); });
   routes.add("POST", "/v1/agent/commands/{commandId}/result",
              [c](const http::HttpRequest& r) { return reportResult(*c, r); });
+  routes.add("POST", "/v1/agent/commands/{commandId}/traffic",
+             [c](const http::HttpRequest& r) { return controlTraffic(*c, r); });
 }
 
 }  // namespace greenlight::server

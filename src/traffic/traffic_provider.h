@@ -13,6 +13,9 @@
 
 namespace greenlight::traffic {
 
+// The weight of an in-place instance serving its share (AllowTraffic); 0 is drained.
+inline constexpr int kServingWeight = 100;
+
 // How the balancer checks a member: an HTTP GET of `path` answering 200.
 struct HealthCheck {
   std::string path = "/health";

@@ -28,6 +28,7 @@ class ServerFixture : public ::testing::Test {
     options.dataDir = data_.path() / "data";
     options.listenPort = 0;
     options.agentBinary = testing::greenlightBinary();
+    options.traffic = traffic_;
     auto created = Server::create(options);
     ASSERT_TRUE(created.ok()) << created.error().message;
     server_ = std::move(*created);
@@ -103,6 +104,7 @@ class ServerFixture : public ::testing::Test {
   }
 
   testing::TempDir data_;
+  traffic::TrafficProvider* traffic_ = nullptr;  // set before SetUp to give the server one
   std::unique_ptr<Server> server_;
   std::unique_ptr<http::HttpClient> admin_;
 };
