@@ -49,9 +49,10 @@ class AgentTrafficEvents : public ::testing::Test {
     return {};
   }
 
-  // The gaps between consecutive asks: the agent waits between them, it does not spin.
+  // The gaps between consecutive asks: the agent waits between them, it does not spin. The last
+  // ask may come sooner: the agent asks once more right at its deadline.
   static void expectPaced(const std::vector<TrafficAsk>& asks) {
-    for (std::size_t i = 1; i < asks.size(); ++i) {
+    for (std::size_t i = 1; i + 1 < asks.size(); ++i) {
       auto gap = std::chrono::duration_cast<std::chrono::milliseconds>(asks[i].at - asks[i - 1].at);
       EXPECT_GE(gap.count(), 90) << "ask " << i << " of " << asks[i].event;
     }
