@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# The main job: builds greenlight, starts a server with a local fleet of 4 instances, and deploys
-# the sample web app in place twice — version 1 one instance at a time, then version 2 half the
-# fleet at a time — showing each instance's answer after each deployment, and the history.
+# The main job: builds greenlight, starts a server with a local fleet of 4 instances behind the
+# embedded HAProxy, and deploys the sample web app in place twice — version 1 one instance at a
+# time, then version 2 half the fleet at a time while wrk sends requests through the load balancer —
+# showing each instance's answer, the requests served and failed during the deployment, and the
+# history.
 # Leaves the server and the fleet running for you to explore; `scripts/demo.sh --stop` stops them.
 # Environment: GREENLIGHT_DEMO_DIR (default /tmp/greenlight-demo), GREENLIGHT_DEMO_PORT (7070).
+# The group is served on 127.0.0.1:8080 (examples/sample-group.yaml).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -56,7 +59,7 @@ export GREENLIGHT_TOKEN="$(cat "$demo/data/admin.token")"
 echo "GREENLIGHT_ADDR=$GREENLIGHT_ADDR, admin token in $demo/data/admin.token"
 
 echo
-echo "### 2. an application and a group of 4 local instances (examples/sample-group.yaml)"
+echo "### 2. an application and a group of 4 local instances behind HAProxy (examples/sample-group.yaml)"
 "$greenlight" app create sample
 "$greenlight" group create sample --file examples/sample-group.yaml
 for _ in $(seq 300); do
@@ -84,14 +87,27 @@ echo "### 3. push version 1 and deploy it, one instance at a time"
 show_fleet
 
 echo
-echo "### 4. push version 2 and deploy it, half the fleet at a time"
+echo "### 3b. the load balancer serves the group on 127.0.0.1:8080"
+curl -fsS http://127.0.0.1:8080/ | grep -o '<span id="version">[^<]*</span>' || true
+
+echo
+echo "### 4. push version 2 and deploy it, half the fleet at a time, under load through HAProxy"
 v2="$demo/sample-app-v2"
 cp -r examples/sample-app "$v2"
 echo 2 >"$v2/app/VERSION"
 sed -i 's#<span id="version">1</span>#<span id="version">2</span>#' "$v2/app/index.html"
 "$greenlight" revision push sample "$v2" --description "version 2"
+wrk -t2 -c16 -d300s --latency http://127.0.0.1:8080/ >"$demo/wrk.txt" 2>&1 &
+wrk_pid=$!
 "$greenlight" deploy sample web --revision latest --config CodeDeployDefault.HalfAtATime --wait
+kill -INT "$wrk_pid" 2>/dev/null || true
+wait "$wrk_pid" || true
 show_fleet
+served="$(sed -nE 's/^ *([0-9]+) requests in.*/\1/p' "$demo/wrk.txt")"
+non2xx="$(sed -nE 's/^ *Non-2xx or 3xx responses: *([0-9]+).*/\1/p' "$demo/wrk.txt")"
+socket="$(sed -nE 's/^ *Socket errors: connect ([0-9]+), read ([0-9]+), write ([0-9]+), timeout ([0-9]+).*/\1+\2+\3+\4/p' "$demo/wrk.txt")"
+failed=$(( ${non2xx:-0} + ${socket:-0} ))
+echo "during the deployment, through HAProxy: ${served:-?} requests served, $failed failed (wrk's report: $demo/wrk.txt)"
 
 echo
 echo "### 5. history"
