@@ -1,6 +1,8 @@
 // Names, descriptions and JSON form of deployment configurations.
 #include "domain/deployment_config.h"
 
+#include <algorithm>
+
 #include "domain/enum_names.h"
 #include "domain/json_parse.h"
 
@@ -35,7 +37,8 @@ std::optional<MinimumHealthyHostsType> parseMinimumHealthyHostsType(std::string_
 const char* trafficRoutingTypeName(const TrafficRouting& routing) {
   return std::visit(Overloaded{[](const AllAtOnceTraffic&) { return "AllAtOnce"; },
                                [](const TimeBasedCanary&) { return "TimeBasedCanary"; },
-                               [](const TimeBasedLinear&) { return "TimeBasedLinear"; }},
+                               [](const TimeBasedLinear&) { return "TimeBasedLinear"; },
+                               [](const TrafficSteps&) { return "Steps"; }},
                     routing);
 }
 
@@ -56,8 +59,50 @@ std::string describe(const DeploymentConfig& config) {
                  [](const TimeBasedLinear& linear) {
                    return std::to_string(linear.percent) + "% more every " +
                           minutes(linear.intervalMinutes);
-                 }},
+                 },
+                 [](const TrafficSteps& steps) { return "steps " + describe(steps.steps); }},
       *config.trafficRouting());
+}
+
+std::vector<TrafficStep> shiftSteps(const DeploymentConfig& config) {
+  const TrafficRouting* routing = config.trafficRouting();
+  if (routing == nullptr) return {TrafficStep::weight(100)};
+  return std::visit(
+      Overloaded{[](const AllAtOnceTraffic&) { return std::vector{TrafficStep::weight(100)}; },
+                 [](const TimeBasedCanary& canary) {
+                   return std::vector{TrafficStep::weight(canary.percent),
+                                      TrafficStep::pause(canary.intervalMinutes * 60),
+                                      TrafficStep::weight(100)};
+                 },
+                 [](const TimeBasedLinear& linear) {
+                   std::vector<TrafficStep> steps;
+                   int percent = std::max(linear.percent, 1);
+                   for (int share = percent; share < 100; share += percent) {
+                     steps.push_back(TrafficStep::weight(share));
+                     steps.push_back(TrafficStep::pause(linear.intervalMinutes * 60));
+                   }
+                   steps.push_back(TrafficStep::weight(100));
+                   return steps;
+                 },
+                 [](const TrafficSteps& steps) { return steps.steps; }},
+      *routing);
+}
+
+std::string describe(const std::vector<TrafficStep>& steps) {
+  std::string text;
+  for (const auto& step : steps) {
+    if (!text.empty()) text += ", ";
+    if (!step.isPause()) {
+      text += std::to_string(*step.setWeight) + "%";
+    } else if (!step.pauseSeconds) {
+      text += "pause (until continue)";
+    } else if (*step.pauseSeconds % 60 == 0) {
+      text += "pause " + std::to_string(*step.pauseSeconds / 60) + "m";
+    } else {
+      text += "pause " + std::to_string(*step.pauseSeconds) + "s";
+    }
+  }
+  return text;
 }
 
 void to_json(nlohmann::json& json, MinimumHealthyHostsType type) { json = toString(type); }
@@ -85,9 +130,36 @@ nlohmann::json trafficRoutingToJson(const TrafficRouting& routing) {
                         [&json](const TimeBasedLinear& linear) {
                           json["percent"] = linear.percent;
                           json["intervalMinutes"] = linear.intervalMinutes;
+                        },
+                        [&json](const TrafficSteps& steps) {
+                          json["steps"] = nlohmann::json::array();
+                          for (const auto& step : steps.steps) {
+                            json["steps"].push_back(trafficStepToJson(step));
+                          }
                         }},
              routing);
   return json;
+}
+
+nlohmann::json trafficStepToJson(const TrafficStep& step) {
+  if (!step.isPause()) return {{"setWeight", *step.setWeight}};
+  nlohmann::json pause = nlohmann::json::object();
+  if (step.pauseSeconds) pause["seconds"] = *step.pauseSeconds;
+  return {{"pause", pause}};
+}
+
+TrafficStep trafficStepFromJson(const nlohmann::json& json) {
+  if (!json.is_object() || json.size() != 1 ||
+      (!json.contains("setWeight") && !json.contains("pause"))) {
+    throw std::invalid_argument(
+        "a step is {\"setWeight\": N} or {\"pause\": {}} / {\"pause\": {\"seconds\": N}}, not " +
+        json.dump());
+  }
+  if (json.contains("setWeight")) return TrafficStep::weight(requiredMember<int>(json, "setWeight"));
+  const nlohmann::json& pause = json.at("pause");
+  if (!pause.is_object()) throw std::invalid_argument("'pause' must be an object, e.g. {\"seconds\": 30}");
+  if (!pause.contains("seconds")) return TrafficStep::pause();
+  return TrafficStep::pause(requiredMember<int>(pause, "seconds"));
 }
 
 TrafficRouting trafficRoutingFromJson(const nlohmann::json& json) {
@@ -101,8 +173,25 @@ TrafficRouting trafficRoutingFromJson(const nlohmann::json& json) {
     return TimeBasedLinear{requiredMember<int>(json, "percent"),
                            requiredMember<int>(json, "intervalMinutes")};
   }
+  if (equalsIgnoringCase(type, "Steps")) {
+    if (!json.contains("steps") || !json.at("steps").is_array()) {
+      throw std::invalid_argument("a Steps routing needs 'steps', a list such as "
+                                  "[{\"setWeight\": 10}, {\"pause\": {}}, {\"setWeight\": 100}]");
+    }
+    TrafficSteps steps;
+    std::size_t index = 0;
+    for (const auto& step : json.at("steps")) {
+      try {
+        steps.steps.push_back(trafficStepFromJson(step));
+      } catch (const std::invalid_argument& error) {
+        throw std::invalid_argument("steps[" + std::to_string(index) + "]: " + error.what());
+      }
+      ++index;
+    }
+    return steps;
+  }
   throw std::invalid_argument("unknown traffic routing type '" + type +
-                              "'; expected AllAtOnce, TimeBasedCanary or TimeBasedLinear");
+                              "'; expected AllAtOnce, TimeBasedCanary, TimeBasedLinear or Steps");
 }
 
 void to_json(nlohmann::json& json, const DeploymentConfig& config) {
@@ -122,7 +211,7 @@ void from_json(const nlohmann::json& json, DeploymentConfig& config) {
   if (hasHosts == hasRouting) {
     throw std::invalid_argument(
         "a deployment configuration needs exactly one of 'minimumHealthyHosts' (server) or "
-        "'trafficRouting' (lambda, ecs)");
+        "'trafficRouting' (lambda, ecs, blue/green servers)");
   }
   if (hasHosts) {
     config.kind = requiredMember<MinimumHealthyHosts>(json, "minimumHealthyHosts");

@@ -1,11 +1,14 @@
-// Deployment configurations: how fast a revision may go out. For servers a minimum of healthy
-// hosts; for Lambda and ECS a traffic routing (all at once, canary, linear). CodeDeploy's model.
+// Deployment configurations: how fast a revision may go out. A minimum of healthy hosts (servers,
+// in place), or a traffic routing (all at once, canary, linear, explicit steps): Lambda and ECS,
+// and blue/green server groups, which install the new fleet all at once and then shift by it.
+// CodeDeploy's model, plus Argo Rollouts' explicit steps.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -45,9 +48,27 @@ struct TimeBasedLinear {
   int intervalMinutes = 0;
   bool operator==(const TimeBasedLinear&) const = default;
 };
-using TrafficRouting = std::variant<AllAtOnceTraffic, TimeBasedCanary, TimeBasedLinear>;
+// One step of an explicit shift: set the new fleet's share of requests (0..100), or pause, for
+// `pauseSeconds` or, without it, until someone says `greenlight continue`.
+struct TrafficStep {
+  std::optional<int> setWeight;
+  std::optional<int> pauseSeconds;  // with setWeight empty: a pause; none = wait for continue
+  static TrafficStep weight(int percent) { return {percent, std::nullopt}; }
+  static TrafficStep pause(std::optional<int> seconds = std::nullopt) {
+    return {std::nullopt, seconds};
+  }
+  bool isPause() const { return !setWeight.has_value(); }
+  bool operator==(const TrafficStep&) const = default;
+};
+// Weights and pauses spelled out (Argo Rollouts' steps), e.g. 10, pause, 50, pause 30 s, 100.
+struct TrafficSteps {
+  std::vector<TrafficStep> steps;
+  bool operator==(const TrafficSteps&) const = default;
+};
+using TrafficRouting =
+    std::variant<AllAtOnceTraffic, TimeBasedCanary, TimeBasedLinear, TrafficSteps>;
 
-// "AllAtOnce", "TimeBasedCanary", "TimeBasedLinear".
+// "AllAtOnce", "TimeBasedCanary", "TimeBasedLinear", "Steps".
 const char* trafficRoutingTypeName(const TrafficRouting& routing);
 
 struct DeploymentConfig {
@@ -67,17 +88,29 @@ struct DeploymentConfig {
 // One line for an operator, e.g. "FLEET_PERCENT 50" or "canary 10% then the rest after 5 minutes".
 std::string describe(const DeploymentConfig& config);
 
+// The steps a blue/green shift takes under `config`: AllAtOnce (and a minimum-healthy-hosts
+// configuration, whose shift is all at once) is [100]; a canary is [p, pause interval, 100]; a
+// linear shift is [p, pause, 2p, pause, ..., 100]; explicit steps are themselves.
+std::vector<TrafficStep> shiftSteps(const DeploymentConfig& config);
+// "10%, pause 5m, 100%", for plans and messages.
+std::string describe(const std::vector<TrafficStep>& steps);
+
 // JSON:
 //   {"name": "fast", "computePlatform": "server",
 //    "minimumHealthyHosts": {"type": "HOST_COUNT", "value": 2}}
 //   {"name": "slow", "computePlatform": "lambda",
 //    "trafficRouting": {"type": "TimeBasedLinear", "percent": 10, "intervalMinutes": 3}}
+//   {"name": "gentle", "computePlatform": "server",
+//    "trafficRouting": {"type": "Steps", "steps": [{"setWeight": 10}, {"pause": {}},
+//                                                  {"pause": {"seconds": 30}}, {"setWeight": 100}]}}
 void to_json(nlohmann::json& json, MinimumHealthyHostsType type);
 void from_json(const nlohmann::json& json, MinimumHealthyHostsType& type);
 void to_json(nlohmann::json& json, const MinimumHealthyHosts& hosts);
 void from_json(const nlohmann::json& json, MinimumHealthyHosts& hosts);
 nlohmann::json trafficRoutingToJson(const TrafficRouting& routing);
 TrafficRouting trafficRoutingFromJson(const nlohmann::json& json);  // throws std::invalid_argument
+nlohmann::json trafficStepToJson(const TrafficStep& step);
+TrafficStep trafficStepFromJson(const nlohmann::json& json);  // throws std::invalid_argument
 void to_json(nlohmann::json& json, const DeploymentConfig& config);
 void from_json(const nlohmann::json& json, DeploymentConfig& config);
 

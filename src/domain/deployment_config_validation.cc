@@ -51,12 +51,46 @@ Status validateShift(const DeploymentConfig& config, const char* kind, int perce
   return Status::success();
 }
 
+constexpr std::size_t kMaxSteps = 100;
+
+Status validateSteps(const DeploymentConfig& config, const std::vector<TrafficStep>& steps) {
+  const std::string example = " For example: 10, pause, 50, pause=30s, 100.";
+  if (steps.empty()) return invalid(config, "the traffic steps are empty." + example);
+  if (steps.size() > kMaxSteps) {
+    return invalid(config, "there are " + std::to_string(steps.size()) +
+                               " traffic steps; the limit is 100.");
+  }
+  for (std::size_t index = 0; index < steps.size(); ++index) {
+    const TrafficStep& step = steps[index];
+    std::string where = "step " + std::to_string(index + 1) + " ";
+    if (step.setWeight && (*step.setWeight < 0 || *step.setWeight > 100)) {
+      return invalid(config, where + "sets the new fleet's weight to " +
+                                 std::to_string(*step.setWeight) +
+                                 "%; a weight is a share of requests from 0 to 100.");
+    }
+    if (step.isPause() && step.pauseSeconds && *step.pauseSeconds < 1) {
+      return invalid(config, where + "pauses for " + std::to_string(*step.pauseSeconds) +
+                                 " seconds; a timed pause lasts at least 1 second (a pause "
+                                 "without a duration waits for `greenlight continue`).");
+    }
+  }
+  if (steps.back().isPause() || *steps.back().setWeight != 100) {
+    return invalid(config, "the last step must send all traffic to the new fleet (setWeight 100), "
+                           "so a shift that goes through its steps ends with the new version "
+                           "serving." + example);
+  }
+  return Status::success();
+}
+
 Status validateTrafficRouting(const DeploymentConfig& config, const TrafficRouting& routing) {
   if (const auto* canary = std::get_if<TimeBasedCanary>(&routing)) {
     return validateShift(config, "canary", canary->percent, canary->intervalMinutes);
   }
   if (const auto* linear = std::get_if<TimeBasedLinear>(&routing)) {
     return validateShift(config, "linear", linear->percent, linear->intervalMinutes);
+  }
+  if (const auto* explicitSteps = std::get_if<TrafficSteps>(&routing)) {
+    return validateSteps(config, explicitSteps->steps);
   }
   return Status::success();
 }
@@ -85,10 +119,8 @@ Status validateCustomConfig(const DeploymentConfig& config) {
     }
     return validateMinimumHealthyHosts(config, *hosts);
   }
-  if (config.computePlatform == ComputePlatform::Server) {
-    return invalid(config, "a server configuration sets minimum healthy hosts (HOST_COUNT or "
-                           "FLEET_PERCENT), not a traffic routing.");
-  }
+  // A server configuration with a traffic routing drives blue/green groups (the new fleet is
+  // installed all at once, then traffic moves by the routing); in-place groups refuse it.
   return validateTrafficRouting(config, *config.trafficRouting());
 }
 

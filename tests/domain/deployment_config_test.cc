@@ -65,7 +65,18 @@ TEST(PredefinedConfigsTest, LookupIsExact) {
   EXPECT_FALSE(isPredefinedConfigName("CodeDeployDefault.ECSLinear10PercentEvery1Minute"));
 }
 
+DeploymentConfig serverSteps(std::vector<TrafficStep> steps) {
+  return DeploymentConfig{"x", ComputePlatform::Server, TrafficRouting{TrafficSteps{std::move(steps)}}};
+}
+
 TEST(ConfigValidationTest, AcceptsSensibleCustomConfigs) {
+  EXPECT_TRUE(validateCustomConfig(serverSteps({TrafficStep::weight(10), TrafficStep::pause(),
+                                                TrafficStep::pause(30), TrafficStep::weight(100)}))
+                  .ok());
+  // Blue/green server groups shift traffic by a routing.
+  EXPECT_TRUE(validateCustomConfig(
+                  DeploymentConfig{"x", ComputePlatform::Server, TrafficRouting{TimeBasedCanary{10, 5}}})
+                  .ok());
   EXPECT_TRUE(validateCustomConfig(serverConfig(MinimumHealthyHostsType::HostCount, 0)).ok());
   EXPECT_TRUE(validateCustomConfig(serverConfig(MinimumHealthyHostsType::HostCount, 6)).ok());
   EXPECT_TRUE(validateCustomConfig(serverConfig(MinimumHealthyHostsType::FleetPercent, 0)).ok());
@@ -117,9 +128,19 @@ INSTANTIATE_TEST_SUITE_P(
         InvalidCase{"empty name", named(""), "needs a name"},
         InvalidCase{"long name", named(std::string(101, 'x')), "101 characters long"},
         InvalidCase{"reserved prefix", named("CodeDeployDefault.Mine"), "reserved"},
-        InvalidCase{"server with traffic routing",
-                    DeploymentConfig{"x", ComputePlatform::Server, TrafficRouting{AllAtOnceTraffic{}}},
-                    "a server configuration sets minimum healthy hosts"},
+        InvalidCase{"no steps", serverSteps({}), "the traffic steps are empty"},
+        InvalidCase{"weight over 100", serverSteps({TrafficStep::weight(120)}),
+                    "step 1 sets the new fleet's weight to 120%"},
+        InvalidCase{"zero-second pause",
+                    serverSteps({TrafficStep::weight(10), TrafficStep::pause(0),
+                                 TrafficStep::weight(100)}),
+                    "step 2 pauses for 0 seconds"},
+        InvalidCase{"ends short of 100",
+                    serverSteps({TrafficStep::weight(10), TrafficStep::pause(), TrafficStep::weight(50)}),
+                    "the last step must send all traffic to the new fleet"},
+        InvalidCase{"ends with a pause",
+                    serverSteps({TrafficStep::weight(100), TrafficStep::pause()}),
+                    "the last step must send all traffic"},
         InvalidCase{"ecs with minimum healthy hosts",
                     DeploymentConfig{"x", ComputePlatform::Ecs,
                                      MinimumHealthyHosts{MinimumHealthyHostsType::HostCount, 1}},
@@ -141,6 +162,48 @@ TEST(DeploymentConfigJsonTest, HasTheDocumentedShape) {
   nlohmann::json lambda = lambdaConfig(TimeBasedLinear{10, 3});
   EXPECT_EQ(lambda, nlohmann::json::parse(R"({"name": "gentle", "computePlatform": "lambda",
       "trafficRouting": {"type": "TimeBasedLinear", "percent": 10, "intervalMinutes": 3}})"));
+}
+
+TEST(DeploymentConfigJsonTest, StepsHaveTheDocumentedShapeAndRoundTrip) {
+  DeploymentConfig config = serverSteps({TrafficStep::weight(10), TrafficStep::pause(),
+                                         TrafficStep::pause(30), TrafficStep::weight(100)});
+  nlohmann::json json = config;
+  EXPECT_EQ(json, nlohmann::json::parse(R"({"name": "x", "computePlatform": "server",
+      "trafficRouting": {"type": "Steps", "steps": [{"setWeight": 10}, {"pause": {}},
+                                                    {"pause": {"seconds": 30}}, {"setWeight": 100}]}})"));
+  auto back = parseJson<DeploymentConfig>(json, "x");
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(*back, config);
+  EXPECT_EQ(describe(config), "steps 10%, pause (until continue), pause 30s, 100%");
+}
+
+TEST(DeploymentConfigJsonTest, BadStepsNameTheStep) {
+  auto bad = parseJson<DeploymentConfig>(nlohmann::json::parse(R"({"name": "x", "computePlatform": "server",
+      "trafficRouting": {"type": "Steps", "steps": [{"setWeight": 10}, {"wait": 5}]}})"), "x");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_TRUE(contains(bad.error().message, "steps[1]")) << bad.error().message;
+  auto missing = parseJson<DeploymentConfig>(nlohmann::json::parse(R"({"name": "x", "computePlatform": "server",
+      "trafficRouting": {"type": "Steps"}})"), "x");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_TRUE(contains(missing.error().message, "needs 'steps'")) << missing.error().message;
+}
+
+TEST(ShiftStepsTest, ExpandsEveryRouting) {
+  auto server = serverConfig(MinimumHealthyHostsType::HostCount, 1);
+  EXPECT_EQ(shiftSteps(server), std::vector{TrafficStep::weight(100)});
+  DeploymentConfig canary{"c", ComputePlatform::Server, TrafficRouting{TimeBasedCanary{10, 5}}};
+  EXPECT_EQ(shiftSteps(canary), (std::vector{TrafficStep::weight(10), TrafficStep::pause(300),
+                                             TrafficStep::weight(100)}));
+  DeploymentConfig linear{"l", ComputePlatform::Server, TrafficRouting{TimeBasedLinear{25, 1}}};
+  EXPECT_EQ(shiftSteps(linear),
+            (std::vector{TrafficStep::weight(25), TrafficStep::pause(60), TrafficStep::weight(50),
+                         TrafficStep::pause(60), TrafficStep::weight(75), TrafficStep::pause(60),
+                         TrafficStep::weight(100)}));
+  // 30% steps do not divide 100: the last step moves the rest.
+  DeploymentConfig uneven{"u", ComputePlatform::Server, TrafficRouting{TimeBasedLinear{30, 2}}};
+  EXPECT_EQ(describe(shiftSteps(uneven)), "30%, pause 2m, 60%, pause 2m, 90%, pause 2m, 100%");
+  DeploymentConfig all{"a", ComputePlatform::Server, TrafficRouting{AllAtOnceTraffic{}}};
+  EXPECT_EQ(shiftSteps(all), std::vector{TrafficStep::weight(100)});
 }
 
 TEST(DeploymentConfigJsonTest, BadDocumentsAreErrorsThatNameTheProblem) {
