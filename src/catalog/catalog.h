@@ -52,8 +52,11 @@ struct Instance {
   std::string id;        // "i-" + 12 lower-case hex
   std::string groupId;
   FleetProvider provider = FleetProvider::Local;
-  std::string hostName;  // static: as the agent enrolled; local: "<group>-<k>"
-  int ordinal = 0;       // local: k, from 0; static: 0
+  std::string hostName;  // static: as the agent enrolled; local: "<group>-<k>" or "<fleetVersion>-<k>"
+  int ordinal = 0;       // local: k, from 0 (within its fleet version); static: 0
+  // The blue/green fleet version the instance belongs to ("<app>-<group>-vNNN"); empty for an
+  // in-place group's standing fleet and for static instances.
+  std::string fleetVersion;
   int port = 0;          // local: the port the hooks get as GREENLIGHT_PORT; static: 0
   std::map<std::string, std::string> tags;
   InstanceLifecycle lifecycle = InstanceLifecycle::Launching;
@@ -117,6 +120,10 @@ class Catalog {
   Result<std::vector<Instance>> listInstances(const std::string& groupId,
                                               bool includeTerminated = false);
   Result<std::vector<Instance>> listAllInstances(bool includeTerminated = false);
+  // The instances of one fleet version of the group (not Terminated unless asked), by ordinal.
+  Result<std::vector<Instance>> listFleetVersion(const std::string& groupId,
+                                                 const std::string& fleetVersion,
+                                                 bool includeTerminated = false);
   // A static agent's instance by (group, host name): stable across re-enrolment.
   Result<std::optional<Instance>> findInstanceByHost(const std::string& groupId,
                                                      const std::string& hostName);

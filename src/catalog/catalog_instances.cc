@@ -11,7 +11,7 @@ using detail::firstError;
 constexpr const char* kInstanceColumns =
     "SELECT id, group_id, provider, host_name, ordinal, port, tags, lifecycle, lifecycle_reason,"
     " current_revision, last_deployment_failed, last_deployment_id, pid, pid_start_time,"
-    " root_dir, created_at, last_seen_at FROM instances";
+    " root_dir, created_at, last_seen_at, fleet_version FROM instances";
 constexpr const char* kInstanceOrder = " ORDER BY ordinal, host_name, id";
 
 Error schemaMismatch(const std::string& id, const std::string& what) {
@@ -38,10 +38,11 @@ Result<Instance> readInstance(const store::SqliteStatement& row) {
   auto rootDir = row.read<std::string>(14);
   auto createdAt = row.read<std::string>(15);
   auto lastSeenAt = row.read<std::optional<std::string>>(16);
+  auto fleetVersion = row.read<std::string>(17);
   if (const Error* error = firstError(id, groupId, provider, hostName, ordinal, port, tags,
                                       lifecycle, reason, currentRevision, failed,
                                       lastDeploymentId, pid, pidStartTime, rootDir, createdAt,
-                                      lastSeenAt)) {
+                                      lastSeenAt, fleetVersion)) {
     return *error;
   }
   Instance instance;
@@ -62,6 +63,7 @@ Result<Instance> readInstance(const store::SqliteStatement& row) {
     instance.tags[key] = value.get<std::string>();
   }
   instance.hostName = *hostName;
+  instance.fleetVersion = *fleetVersion;
   instance.ordinal = *ordinal;
   instance.port = *port;
   instance.lifecycle = *parsedLifecycle;
@@ -91,6 +93,12 @@ Status checkInstance(const Instance& instance) {
     return detail::invalidArgument("instance " + instance.hostName + " has port " +
                                    std::to_string(instance.port) +
                                    "; a port is from 1 to 65535, or 0 for none");
+  }
+  if (!instance.fleetVersion.empty()) {
+    if (std::optional<std::string> problem = detail::nameProblem(instance.fleetVersion)) {
+      return detail::invalidArgument("instance " + instance.hostName + ": the fleet version " +
+                                     *problem);
+    }
   }
   if (instance.ordinal < 0) {
     return detail::invalidArgument("instance " + instance.hostName +
@@ -127,15 +135,16 @@ Result<Instance> Catalog::createInstance(const Instance& request) {
   Result<store::CachedStatement> insert = db_.prepare(
       "INSERT INTO instances (id, group_id, provider, host_name, ordinal, port, tags, lifecycle,"
       " lifecycle_reason, current_revision, last_deployment_failed, last_deployment_id, pid,"
-      " pid_start_time, root_dir, created_at, last_seen_at)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      " pid_start_time, root_dir, created_at, last_seen_at, fleet_version)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!insert.ok()) return insert.error();
   Status bound = (*insert)->bindAll(
       instance.id, instance.groupId, toString(instance.provider), instance.hostName,
       instance.ordinal, instance.port, std::string(), toString(instance.lifecycle),
       instance.lifecycleReason, instance.currentRevision, instance.lastDeploymentFailed,
       instance.lastDeploymentId, instance.pid, instance.pidStartTime, instance.rootDir,
-      formatTimestamp(instance.createdAt), optionalTimeText(instance.lastSeenAt));
+      formatTimestamp(instance.createdAt), optionalTimeText(instance.lastSeenAt),
+      instance.fleetVersion);
   if (bound.ok()) bound = store::bindJson(**insert, 7, nlohmann::json(instance.tags));
   if (!bound.ok()) return bound.error();
   if (Status ran = (*insert)->run(); !ran.ok()) return ran.error();
@@ -168,6 +177,17 @@ Result<std::vector<Instance>> Catalog::listAllInstances(bool includeTerminated) 
       std::string(kInstanceColumns) + " WHERE (? OR lifecycle <> 'Terminated')" +
           " ORDER BY group_id, ordinal, host_name, id",
       readInstance, includeTerminated);
+}
+
+Result<std::vector<Instance>> Catalog::listFleetVersion(const std::string& groupId,
+                                                        const std::string& fleetVersion,
+                                                        bool includeTerminated) {
+  return detail::queryAll<Instance>(
+      db_,
+      std::string(kInstanceColumns) +
+          " WHERE group_id = ? AND fleet_version = ? AND (? OR lifecycle <> 'Terminated')" +
+          kInstanceOrder,
+      readInstance, groupId, fleetVersion, includeTerminated);
 }
 
 Result<std::optional<Instance>> Catalog::findInstanceByHost(const std::string& groupId,

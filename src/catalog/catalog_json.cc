@@ -50,6 +50,7 @@ nlohmann::json toJson(const Instance& instance) {
           {"groupId", instance.groupId},
           {"provider", toString(instance.provider)},
           {"hostName", instance.hostName},
+          {"fleetVersion", instance.fleetVersion},
           {"ordinal", instance.ordinal},
           {"port", instance.port},
           {"tags", instance.tags},

@@ -61,6 +61,10 @@ const std::vector<store::Migration>& catalogMigrations() {
        " created_at TEXT NOT NULL,"
        " last_seen_at TEXT);"
        "CREATE INDEX instances_by_group ON instances (group_id, ordinal, host_name, id);"},
+      // Blue/green fleet versions; existing instances belong to no fleet version ('').
+      {2, "instances belong to a fleet version",
+       "ALTER TABLE instances ADD COLUMN fleet_version TEXT NOT NULL DEFAULT '';"
+       "CREATE INDEX instances_by_fleet_version ON instances (group_id, fleet_version);"},
   };
   return migrations;
 }

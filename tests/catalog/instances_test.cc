@@ -1,6 +1,7 @@
 // Catalog: instances of a group, their lifecycle and the outcome of their deployments.
 #include "catalog_test_helpers.h"
 #include "common/error_codes.h"
+#include "store/migrations.h"
 
 namespace greenlight::catalog {
 namespace {
@@ -196,8 +197,77 @@ TEST_F(InstancesTest, JsonShowsLifecycleAndRevision) {
   EXPECT_EQ(json["currentRevision"], std::string(64, 'a'));
   EXPECT_EQ(json["lastSeenAt"], nullptr);
   EXPECT_EQ(json["port"], 18080);
+  EXPECT_EQ(json["fleetVersion"], "");
   EXPECT_EQ(parseInstanceLifecycle("lost"), InstanceLifecycle::Lost);
   EXPECT_FALSE(parseInstanceLifecycle("Sleeping").has_value());
+}
+
+TEST_F(InstancesTest, FleetVersionRoundTripsAndListsOnlyItsOwnInstances) {
+  Instance standing = local(0);
+  ASSERT_TRUE(catalog().createInstance(standing).ok());
+  std::vector<std::string> v001Ids;
+  for (int ordinal : {1, 0}) {
+    Instance request = local(ordinal);
+    request.fleetVersion = "shop-web-v001";
+    request.hostName = "shop-web-v001-" + std::to_string(ordinal);
+    auto created = catalog().createInstance(request);
+    ASSERT_TRUE(created.ok()) << created.error().message;
+    v001Ids.insert(v001Ids.begin(), created->id);
+  }
+  Instance other = local(0);
+  other.fleetVersion = "shop-web-v002";
+  other.hostName = "shop-web-v002-0";
+  ASSERT_TRUE(catalog().createInstance(other).ok());
+
+  auto found = catalog().getInstance(v001Ids[0]);
+  ASSERT_TRUE(found.ok()) << found.error().message;
+  EXPECT_EQ(found->fleetVersion, "shop-web-v001");
+  EXPECT_EQ(toJson(*found)["fleetVersion"], "shop-web-v001");
+
+  auto v001 = catalog().listFleetVersion(group_.id, "shop-web-v001");
+  ASSERT_TRUE(v001.ok()) << v001.error().message;
+  ASSERT_EQ(v001->size(), 2u);
+  EXPECT_EQ((*v001)[0].id, v001Ids[0]);
+  EXPECT_EQ((*v001)[0].ordinal, 0);
+  EXPECT_EQ((*v001)[1].id, v001Ids[1]);
+  auto none = catalog().listFleetVersion(group_.id, "");
+  ASSERT_TRUE(none.ok());
+  ASSERT_EQ(none->size(), 1u);
+  EXPECT_EQ((*none)[0].fleetVersion, "");
+
+  ASSERT_TRUE(catalog()
+                  .setInstanceLifecycle(v001Ids[1], InstanceLifecycle::Terminated, "retired")
+                  .ok());
+  EXPECT_EQ(catalog().listFleetVersion(group_.id, "shop-web-v001")->size(), 1u);
+  EXPECT_EQ(catalog().listFleetVersion(group_.id, "shop-web-v001", true)->size(), 2u);
+  EXPECT_TRUE(catalog().listFleetVersion(group_.id, "shop-web-v009")->empty());
+
+  Instance bad = local(0);
+  bad.fleetVersion = "../v1";
+  EXPECT_EQ(catalog().createInstance(bad).error().code, codes::kInvalidArgument);
+}
+
+TEST_F(InstancesTest, MigratingAnOlderStoreKeepsItsInstancesInNoFleetVersion) {
+  auto created = catalog().createInstance(local(1));
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  // Take the store back to catalog version 1, as a store written by an older greenlight.
+  ASSERT_TRUE(database()
+                  .execute("DROP INDEX instances_by_fleet_version;"
+                           "ALTER TABLE instances DROP COLUMN fleet_version;"
+                           "DELETE FROM schema_migrations WHERE component = 'catalog' AND "
+                           "version = 2;")
+                  .ok());
+  ASSERT_EQ(*store::schemaVersion(database(), "catalog"), 1);
+
+  Status migrated = migrateCatalogSchema(database(), clock_);
+  ASSERT_TRUE(migrated.ok()) << migrated.error().message;
+  EXPECT_EQ(*store::schemaVersion(database(), "catalog"), 2);
+  auto found = catalog().getInstance(created->id);
+  ASSERT_TRUE(found.ok()) << found.error().message;
+  EXPECT_EQ(found->fleetVersion, "");
+  EXPECT_EQ(found->hostName, "web-1");
+  EXPECT_EQ(found->port, 18081);
+  EXPECT_EQ(catalog().listFleetVersion(group_.id, "")->size(), 1u);
 }
 
 }  // namespace
