@@ -143,18 +143,10 @@ std::vector<SpecProblem> checkGroupSpec(const GroupSpec& spec) {
   for (auto& problem : trafficProblems) {
     problems.push_back({std::move(problem.keyPath), std::move(problem.message)});
   }
-  if (spec.style == DeploymentStyle::BlueGreen && trafficProblems.empty()) {
-    if (!loadBalancer) {
-      problems.push_back({"deploymentStyle",
-                          "blue-green needs a load balancer to move traffic between fleets; add "
-                          "`loadBalancer: {provider: haproxy, listen: 127.0.0.1:8080}`"});
-    } else {
-      // The load balancer, its traffic events and the group spec are ready; the engine's
-      // blue/green strategy is not, so the style is refused rather than run as in-place.
-      problems.push_back({"deploymentStyle",
-                          "blue-green is not available yet; use in-place (with the load balancer, "
-                          "each instance is drained before it is updated)"});
-    }
+  if (spec.style == DeploymentStyle::BlueGreen && trafficProblems.empty() && !loadBalancer) {
+    problems.push_back({"deploymentStyle",
+                        "blue-green needs a load balancer to move traffic between fleets; add "
+                        "`loadBalancer: {provider: haproxy, listen: 127.0.0.1:8080}`"});
   }
   if (!spec.blueGreen.is_null() && spec.style != DeploymentStyle::BlueGreen) {
     problems.push_back({"blueGreen", "only applies with `deploymentStyle: blue-green`"});

@@ -163,12 +163,22 @@ TEST(GroupSpecYaml, BlueGreenNeedsALoadBalancer) {
                                 "balancer")) << message;
 }
 
-TEST(GroupSpecYaml, BlueGreenIsRefusedForNowEvenWithALoadBalancer) {
+TEST(GroupSpecYaml, BlueGreenWithALoadBalancerIsAccepted) {
+  Result<GroupSpec> spec = parseGroupYaml(
+      "name: web\nfleet: {instances: 2}\ndeploymentStyle: blue-green\n"
+      "loadBalancer: {provider: haproxy, listen: 127.0.0.1:8080}\n",
+      "web.yaml", "shop");
+  ASSERT_TRUE(spec.ok()) << spec.error().message;
+  EXPECT_EQ(spec->style, DeploymentStyle::BlueGreen);
+  EXPECT_EQ(spec->fleet.instances, 2);
+}
+
+TEST(GroupSpecYaml, BlueGreenWithoutAnyLoadBalancerIsRefusedNamingIt) {
   std::string message = yamlError(
       "name: web\nfleet: {instances: 1}\ndeploymentStyle: blue-green\n"
-      "loadBalancer: {provider: haproxy, listen: 127.0.0.1:8080}\n");
-  EXPECT_TRUE(contains(message, "web.yaml:3:18: deploymentStyle: blue-green is not available "
-                                "yet")) << message;
+      "loadBalancer: {provider: none}\n");
+  EXPECT_TRUE(contains(message, "deploymentStyle: blue-green needs a load balancer")) << message;
+  EXPECT_TRUE(contains(message, "loadBalancer")) << message;
 }
 
 TEST(GroupSpecYaml, StaticFleetRefusesLocalKeys) {
