@@ -79,6 +79,8 @@ nlohmann::json toJson(const DeploymentView& deployment) {
         {"unknown", counts.unknown},
         {"ready", counts.ready}}},
       {"version", deployment.version},
+      {"strategy", deployment.strategy},
+      {"blueGreen", deployment.blueGreen},
   };
   if (!deployment.targets.empty()) {
     nlohmann::json targets = nlohmann::json::array();

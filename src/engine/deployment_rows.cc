@@ -84,7 +84,8 @@ constexpr const char* kDeploymentColumns =
     "id, sequence, application, group_id, group_name, revision, config_name, config, status,"
     " creator, created_by, description, rollback_of, rolled_back_by, stop_requested,"
     " stop_rollback, error_code, error_message, created_at, started_at, ended_at, numbers,"
-    " version, file_exists_behavior, ignore_application_stop_failures";
+    " version, file_exists_behavior, ignore_application_stop_failures, strategy, blue_green,"
+    " blue_green_open";
 
 Result<DeploymentRow> readDeployment(const store::SqliteStatement& statement) {
   RowReader reader(statement);
@@ -115,6 +116,9 @@ Result<DeploymentRow> readDeployment(const store::SqliteStatement& statement) {
   view.version = reader.next<std::uint64_t>();
   row.fileExistsBehavior = reader.next<std::string>();
   row.ignoreApplicationStopFailures = reader.next<bool>();
+  view.strategy = reader.next<std::string>();
+  view.blueGreen = reader.nextJson();
+  row.blueGreenOpen = reader.next<bool>();
   if (reader.error()) return *reader.error();
   auto parsedStatus = domain::parseDeploymentStatus(status);
   if (!parsedStatus) return schemaMismatch("deployment " + view.id + "'s status '" + status + "'");
@@ -141,6 +145,11 @@ std::optional<std::string> numbersText(const std::optional<domain::InPlaceNumber
                         {"maxInFlight", numbers->maxInFlight},
                         {"neededSuccesses", numbers->neededSuccesses}}
       .dump();
+}
+
+std::optional<std::string> blueGreenText(const nlohmann::json& state) {
+  if (state.is_null()) return std::nullopt;
+  return state.dump();
 }
 
 constexpr const char* kTargetColumns =
@@ -224,8 +233,9 @@ Status insertDeployment(store::SqliteDatabase& db, DeploymentRow& row) {
       " config_name, config, status, creator, created_by, description, rollback_of,"
       " rolled_back_by, stop_requested, stop_rollback, error_code, error_message, created_at,"
       " started_at, ended_at, numbers, version, file_exists_behavior,"
-      " ignore_application_stop_failures)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      " ignore_application_stop_failures, strategy, blue_green, blue_green_open)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+      " ?)");
   if (!insert.ok()) return insert.error();
   Status bound = (*insert)->bindAll(
       view.id, row.sequence, view.application, view.groupId, view.groupName, view.revision,
@@ -234,7 +244,8 @@ Status insertDeployment(store::SqliteDatabase& db, DeploymentRow& row) {
       row.stopRollback, view.errorCode, view.errorMessage, formatTimestamp(view.createdAt),
       optionalText(view.startedAt), optionalText(view.endedAt), numbersText(view.numbers),
       static_cast<std::int64_t>(view.version == 0 ? 1 : view.version), row.fileExistsBehavior,
-      row.ignoreApplicationStopFailures);
+      row.ignoreApplicationStopFailures, view.strategy, blueGreenText(view.blueGreen),
+      row.blueGreenOpen);
   if (!bound.ok()) return bound;
   if (view.version == 0) row.view.version = 1;
   return (*insert)->run();
@@ -257,10 +268,10 @@ Status saveDeployment(store::SqliteDatabase& db, DeploymentRow& row) {
   Status saved = db.run(
       "UPDATE deployments SET status = ?, rolled_back_by = ?, stop_requested = ?,"
       " stop_rollback = ?, error_code = ?, error_message = ?, started_at = ?, ended_at = ?,"
-      " numbers = ?, version = version + 1 WHERE id = ?",
+      " numbers = ?, blue_green = ?, blue_green_open = ?, version = version + 1 WHERE id = ?",
       toString(view.status), view.rolledBackBy, view.stopRequested, row.stopRollback,
       view.errorCode, view.errorMessage, optionalText(view.startedAt), optionalText(view.endedAt),
-      numbersText(view.numbers), view.id);
+      numbersText(view.numbers), blueGreenText(view.blueGreen), row.blueGreenOpen, view.id);
   if (!saved.ok()) return saved;
   row.view.version += 1;
   row.view.durationMs = durationOf(view.startedAt, view.endedAt);
@@ -291,9 +302,19 @@ Result<std::vector<DeploymentRow>> deploymentsWithWork(store::SqliteDatabase& db
       db,
       std::string("SELECT ") + kDeploymentColumns +
           " FROM deployments d WHERE status IN ('Created', 'Queued', 'InProgress', 'Baking',"
-          " 'Ready') OR EXISTS (SELECT 1 FROM deployment_targets t WHERE t.status = 'InProgress'"
-          " AND t.deployment_id = d.id) ORDER BY sequence",
+          " 'Ready') OR blue_green_open = 1 OR EXISTS (SELECT 1 FROM deployment_targets t"
+          " WHERE t.status = 'InProgress' AND t.deployment_id = d.id) ORDER BY sequence",
       readDeployment);
+}
+
+Result<std::vector<DeploymentRow>> blueGreenDeployments(store::SqliteDatabase& db,
+                                                        const std::string& groupId) {
+  return selectAll<DeploymentRow>(
+      db,
+      std::string("SELECT ") + kDeploymentColumns +
+          " FROM deployments WHERE group_id = ? AND strategy = 'blue-green'"
+          " ORDER BY sequence DESC",
+      readDeployment, groupId);
 }
 
 Result<std::optional<std::string>> lastGoodRevision(store::SqliteDatabase& db,

@@ -21,6 +21,8 @@ struct DeploymentRow {
   bool stopRollback = false;
   std::string fileExistsBehavior = "DISALLOW";
   bool ignoreApplicationStopFailures = false;
+  // Blue/green: the driver still has work on it (view.strategy and view.blueGreen hold the rest).
+  bool blueGreenOpen = false;
 };
 
 struct TargetRow {
@@ -56,13 +58,16 @@ Status saveDeployment(store::SqliteDatabase& db, DeploymentRow& row);
 Status bumpVersion(store::SqliteDatabase& db, const std::string& deploymentId);
 Result<std::vector<DeploymentRow>> listDeployments(store::SqliteDatabase& db,
                                                    const DeploymentFilter& filter);
-// Deployments the engine still has work on: not final, or final with a target still in flight.
-// Oldest first.
+// Deployments the engine still has work on: not final, final with a target still in flight, or
+// blue/green with clean-up left. Oldest first.
 Result<std::vector<DeploymentRow>> deploymentsWithWork(store::SqliteDatabase& db);
 // The revision of the group's latest Succeeded deployment created before `beforeSequence`.
 Result<std::optional<std::string>> lastGoodRevision(store::SqliteDatabase& db,
                                                     const std::string& groupId,
                                                     std::int64_t beforeSequence);
+// The group's blue/green deployments, newest first (for fleet version numbers and the serving one).
+Result<std::vector<DeploymentRow>> blueGreenDeployments(store::SqliteDatabase& db,
+                                                        const std::string& groupId);
 // The group's newest deployment's sequence (0 when it has none).
 Result<std::int64_t> latestSequence(store::SqliteDatabase& db, const std::string& groupId);
 

@@ -14,13 +14,33 @@ bool validFileExistsBehavior(const std::string& value) {
   return value == "DISALLOW" || value == "OVERWRITE" || value == "RETAIN";
 }
 
-// The deployment configuration `name`, checked to drive an in-place deployment.
-Result<domain::DeploymentConfig> serverConfig(catalog::Catalog& catalog, const std::string& name) {
+// The deployment configuration `name`, checked to drive a deployment of `group`: in place it
+// needs minimum healthy hosts; blue/green takes either (a traffic routing shifts by its steps).
+Result<domain::DeploymentConfig> serverConfig(catalog::Catalog& catalog, const std::string& name,
+                                              const catalog::DeploymentGroup& group) {
   Result<domain::DeploymentConfig> config = catalog.getConfig(name);
   if (!config.ok()) return config.error();
+  if (config->computePlatform != domain::ComputePlatform::Server) {
+    return Error{codes::kInvalidArgument,
+                 "Deployment configuration '" + config->name + "' is for " +
+                     toString(config->computePlatform) + "; a server group needs a server one."};
+  }
+  if (group.spec.style == catalog::DeploymentStyle::BlueGreen) return config;
   Result<domain::InPlacePolicy> policy = domain::InPlacePolicy::fromConfig(*config);
-  if (!policy.ok()) return Error{codes::kInvalidArgument, policy.error().message};
+  if (!policy.ok()) {
+    return Error{codes::kInvalidArgument,
+                 policy.error().message + " A traffic routing drives blue/green groups "
+                 "(deploymentStyle: blue-green)."};
+  }
   return config;
+}
+
+// A blue/green deployment's state, changed by `change` (for requests that touch it).
+void changeBlueGreen(DeploymentView& view, const std::function<void(BlueGreenState&)>& change) {
+  if (view.strategy != "blue-green" || view.blueGreen.is_null()) return;
+  BlueGreenState state = blueGreenStateFromJson(view.blueGreen);
+  change(state);
+  view.blueGreen = toJson(state);
 }
 
 }  // namespace
@@ -73,7 +93,11 @@ void Engine::Impl::runLoop() {
     // re-reads what it needs, so nothing is lost by trying again.
     (void)reconcilePass();
     lock.lock();
-    wakeSignal.wait_for(lock, options.idleInterval, [&] { return wakeRequested || stopping; });
+    // While a blue/green deployment watches the balancer (health, a pause's end), sooner.
+    auto interval = pollSoon.exchange(false)
+                        ? std::min(options.idleInterval, std::chrono::milliseconds(200))
+                        : options.idleInterval;
+    wakeSignal.wait_for(lock, interval, [&] { return wakeRequested || stopping; });
   }
 }
 
@@ -101,7 +125,7 @@ Result<DeploymentView> Engine::createDeployment(const DeploymentRequest& request
             catalog.getRevision(request.application, request.revision);
         if (!revision.ok()) return revision.error();
         std::string configName = request.configName.value_or(group->spec.deploymentConfig);
-        Result<domain::DeploymentConfig> config = serverConfig(catalog, configName);
+        Result<domain::DeploymentConfig> config = serverConfig(catalog, configName, *group);
         if (!config.ok()) return config.error();
         std::string fileExists = request.fileExistsBehavior.value_or(group->spec.fileExistsBehavior);
         if (!validFileExistsBehavior(fileExists)) {
@@ -171,6 +195,7 @@ Result<DeploymentView> Engine::stopDeployment(const std::string& id, bool rollba
         }
         view.stopRequested = true;
         row->stopRollback = rollback;
+        changeBlueGreen(view, [&](BlueGreenState& state) { state.switchRequestedAt = now; });
         view.status = domain::DeploymentStatus::Stopped;
         view.endedAt = now;
         view.errorCode = "DeploymentStopped";
@@ -246,13 +271,33 @@ Result<DeploymentView> Engine::rollback(const std::string& application, const st
         Result<rows::DeploymentRow> row = Error{};
         if (!newest->empty()) {
           rows::DeploymentRow& undone = newest->front();
+          if (undone.view.strategy == "blue-green" && !domain::isFinal(undone.view.status)) {
+            // Rolling back a blue/green deployment under way stops it: traffic goes back to
+            // the previous fleet at once (its driver unwinds), and the rollback records it.
+            WallTime now = impl_->clock.now();
+            undone.view.stopRequested = true;
+            undone.view.status = domain::DeploymentStatus::Stopped;
+            undone.view.endedAt = now;
+            undone.view.errorCode = "DeploymentStopped";
+            undone.view.errorMessage = "Rolled back by " + principal.name + ".";
+            changeBlueGreen(undone.view, [&](BlueGreenState& state) { state.switchRequestedAt = now; });
+            auto targets = rows::loadTargets(db, undone.view.id);
+            if (!targets.ok()) return targets.error();
+            for (auto& target : *targets) {
+              if (target.status != domain::InstanceStatus::Pending) continue;
+              target.status = domain::InstanceStatus::Skipped;
+              target.endedAt = now;
+              target.message = "Not deployed: the deployment was rolled back.";
+              if (Status saved = rows::saveTarget(db, target); !saved.ok()) return saved.error();
+            }
+          }
           row = impl_->createRollbackOf(db, undone, sha, principal.name);
           if (!row.ok()) return row.error();
           if (Status saved = rows::saveDeployment(db, undone); !saved.ok()) return saved.error();
           effects.changedDeployments.insert(undone.view.id);
         } else {
           Result<domain::DeploymentConfig> config =
-              serverConfig(catalog, found->spec.deploymentConfig);
+              serverConfig(catalog, found->spec.deploymentConfig, *found);
           if (!config.ok()) return config.error();
           NewDeployment request;
           request.group = *found;
@@ -315,9 +360,10 @@ Result<domain::InPlacePlan> Engine::plan(const std::string& application, const s
         Result<catalog::DeploymentGroup> found = catalog.getGroup(application, group);
         if (!found.ok()) return found.error();
         Result<domain::DeploymentConfig> config =
-            serverConfig(catalog, configName.value_or(found->spec.deploymentConfig));
+            serverConfig(catalog, configName.value_or(found->spec.deploymentConfig), *found);
         if (!config.ok()) return config.error();
-        Result<domain::InPlacePolicy> policy = domain::InPlacePolicy::fromConfig(*config);
+        Result<domain::InPlacePolicy> policy = policyFromConfigJson(
+            nlohmann::json(*config), found->spec.style == catalog::DeploymentStyle::BlueGreen);
         if (!policy.ok()) return policy.error();
         auto instances = catalog.listInstances(found->id);
         if (!instances.ok()) return instances.error();
@@ -339,12 +385,73 @@ Result<domain::InPlacePlan> Engine::plan(const std::string& application, const s
 
 namespace greenlight::engine {
 
+void Engine::setProviders(fleet::ComputeProvider* compute, traffic::TrafficProvider* traffic) {
+  std::lock_guard pass(impl_->passMutex);
+  impl_->compute = compute;
+  impl_->traffic = traffic;
+}
+
 Result<DeploymentView> Engine::continueDeployment(const std::string& id,
                                                   const auth::Principal& principal) {
-  (void)principal;
-  auto found = getDeployment(id, false);
-  if (!found.ok()) return found.error();
-  return Error{codes::kConflict, "deployment " + id + " is not waiting for `greenlight continue`."};
+  Effects effects;
+  auto continued = impl_->database.withConnection(
+      [&](store::SqliteDatabase& db) -> Result<DeploymentView> {
+        Result<store::Transaction> transaction = store::Transaction::begin(db);
+        if (!transaction.ok()) return transaction.error();
+        Result<rows::DeploymentRow> row = rows::loadDeployment(db, id);
+        if (!row.ok()) return row.error();
+        DeploymentView& view = row->view;
+        auto notWaiting = [&](const std::string& doing) -> Error {
+          return Error{codes::kConflict, "deployment " + id + " is not waiting for `greenlight "
+                                         "continue`: " + doing + "."};
+        };
+        if (domain::isFinal(view.status)) {
+          return notWaiting("it has ended (" + std::string(toString(view.status)) + ")");
+        }
+        if (view.strategy != "blue-green" || view.blueGreen.is_null()) {
+          return notWaiting("it is an in-place deployment (" + std::string(toString(view.status)) +
+                            "), which never waits for a person");
+        }
+        BlueGreenState state = blueGreenStateFromJson(view.blueGreen);
+        bool waiting = false;
+        std::string step;
+        if (state.phase == phases::kReady && view.status == domain::DeploymentStatus::Ready) {
+          waiting = true;
+          step = "ready";
+        } else if (state.phase == phases::kShifting && state.stepIndex >= 0 &&
+                   state.stepIndex < static_cast<int>(state.steps.size()) &&
+                   state.steps[static_cast<std::size_t>(state.stepIndex)].isPause()) {
+          waiting = true;  // a timed pause may be cut short too
+          step = "pause at step " + std::to_string(state.stepIndex + 1);
+        } else if (state.phase == phases::kTerminationWait) {
+          waiting = true;
+          step = "termination wait";
+        }
+        if (!waiting) {
+          std::string doing = "it is at " + state.phase;
+          if (state.phase == phases::kShifting && state.stepIndex < static_cast<int>(state.steps.size())) {
+            doing += " (step " + std::to_string(state.stepIndex + 1) + " of " +
+                     std::to_string(state.steps.size()) + ", moving traffic)";
+          }
+          return notWaiting(doing);
+        }
+        if (state.continueRequested) {
+          // Said twice: the first is being acted on; answering the same is idempotent.
+          return impl_->buildView(db, std::move(row).value(), true);
+        }
+        state.continueRequested = true;
+        view.blueGreen = toJson(state);
+        if (Status saved = rows::saveDeployment(db, *row); !saved.ok()) return saved.error();
+        Result<std::int64_t> audited = impl_->audit.record(
+            db, principal, "continue-deployment", "deployment:" + id, {{"at", step}});
+        if (!audited.ok()) return audited.error();
+        if (Status committed = transaction->commit(); !committed.ok()) return committed.error();
+        effects.changedDeployments.insert(id);
+        effects.wakeLoop = true;
+        return impl_->buildView(db, std::move(row).value(), true);
+      });
+  impl_->fire(effects);
+  return continued;
 }
 
 }  // namespace greenlight::engine

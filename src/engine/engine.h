@@ -2,8 +2,9 @@
 // transition is committed before its effect is requested (a command row for an agent is written in
 // the same transaction as the target that needs it), and effects are idempotent and keyed, so a
 // server killed at any moment resumes every deployment on restart without repeating or losing a
-// step. One active deployment per group; the others queue. In-place only for now (CodeDeploy's
-// minimum-healthy-hosts arithmetic, domain/in_place_decision.h).
+// step. One active deployment per group; the others queue. In place (CodeDeploy's minimum-
+// healthy-hosts arithmetic, domain/in_place_decision.h) or blue/green (a new fleet version per
+// deployment, traffic shifted by steps in the load balancer: blue_green_driver.cc).
 #pragma once
 
 #include <atomic>
@@ -28,6 +29,13 @@
 #include "domain/instance_state.h"
 #include "store/sqlite_database.h"
 #include "store/sqlite_serialized.h"
+
+namespace greenlight::fleet {
+class ComputeProvider;
+}
+namespace greenlight::traffic {
+class TrafficProvider;
+}
 
 namespace greenlight::engine {
 
@@ -177,6 +185,9 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
+  // Blue/green's providers: the fleet versions' compute and the load balancer. Set before
+  // start(); without them a blue/green deployment fails, saying so.
+  void setProviders(fleet::ComputeProvider* compute, traffic::TrafficProvider* traffic);
   // Starts the loop thread; its first pass resumes every deployment left unfinished.
   void start();
   void stop();

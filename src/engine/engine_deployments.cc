@@ -1,6 +1,7 @@
 // Writing new deployments (requested ones and rollbacks) and reading them back as views.
 #include <algorithm>
 
+#include "catalog/traffic_spec.h"
 #include "common/error_codes.h"
 #include "domain/deployment_config.h"
 #include "engine/engine_impl.h"
@@ -41,7 +42,7 @@ domain::TargetState targetStateFor(const catalog::Instance& instance,
   return state;
 }
 
-Result<domain::InPlacePolicy> policyFromConfigJson(const nlohmann::json& config) {
+Result<domain::InPlacePolicy> policyFromConfigJson(const nlohmann::json& config, bool blueGreen) {
   domain::DeploymentConfig parsed;
   try {
     parsed = config.get<domain::DeploymentConfig>();
@@ -49,6 +50,9 @@ Result<domain::InPlacePolicy> policyFromConfigJson(const nlohmann::json& config)
     return Error{"InvalidDeploymentConfig",
                  std::string("the deployment's configuration could not be read (") + error.what() +
                      "); deploy again with a valid configuration"};
+  }
+  if (blueGreen && parsed.trafficRouting() != nullptr) {
+    return domain::InPlacePolicy{parsed.name, {domain::MinimumHealthyHostsType::HostCount, 0}};
   }
   return domain::InPlacePolicy::fromConfig(parsed);
 }
@@ -72,6 +76,9 @@ Result<rows::DeploymentRow> Engine::Impl::insertNewDeployment(store::SqliteDatab
   view.description = request.description;
   view.rollbackOf = request.rollbackOf;
   view.createdAt = clock.now();
+  view.strategy =
+      request.group.spec.style == catalog::DeploymentStyle::BlueGreen ? "blue-green" : "in-place";
+  view.blueGreen = request.blueGreen;
   row.fileExistsBehavior = request.fileExistsBehavior;
   row.ignoreApplicationStopFailures = request.ignoreApplicationStopFailures;
   if (Status inserted = rows::insertDeployment(db, row); !inserted.ok()) return inserted.error();
@@ -96,6 +103,15 @@ Result<rows::DeploymentRow> Engine::Impl::createRollbackOf(store::SqliteDatabase
   request.creator = domain::DeploymentCreator::Rollback;
   request.rollbackOf = undone.view.id;
   request.createdBy = createdBy;
+  auto switchBack = switchBackState(db, undone);
+  if (!switchBack.ok()) return switchBack.error();
+  if (*switchBack) {
+    request.blueGreen = **switchBack;
+    BlueGreenState undoneState = blueGreenStateFromJson(undone.view.blueGreen);
+    if (!undoneState.previousRevision.empty()) request.revision = undoneState.previousRevision;
+    request.description = "Rollback of " + undone.view.id + ": traffic back to " +
+                          undoneState.previousFleetVersion;
+  }
   Result<rows::DeploymentRow> rollback = insertNewDeployment(db, request);
   if (!rollback.ok()) return rollback.error();
   undone.view.rolledBackBy = rollback->view.id;
@@ -105,6 +121,18 @@ Result<rows::DeploymentRow> Engine::Impl::createRollbackOf(store::SqliteDatabase
 Result<DeploymentView> Engine::Impl::buildView(store::SqliteDatabase& db, rows::DeploymentRow row,
                                                bool withTargets) {
   DeploymentView view = std::move(row.view);
+  if (view.strategy == "blue-green") {
+    BlueGreenState state = blueGreenStateFromJson(view.blueGreen);
+    catalog::BlueGreenSpec spec;
+    catalog::Catalog catalog(db, clock);
+    if (auto group = catalog.getGroupById(view.groupId); group.ok()) {
+      if (auto read = catalog::blueGreenOf(*group); read.ok()) spec = *read;
+    }
+    view.blueGreen = view.blueGreen.is_null()
+                         ? nlohmann::json(nullptr)
+                         : blueGreenProgress(state, spec.readyTimeoutSeconds, spec.waitForReady,
+                                             spec.terminationWaitSeconds);
+  }
   Result<DeploymentCounts> counts = rows::countTargets(db, view.id);
   if (!counts.ok()) return counts.error();
   view.counts = *counts;

@@ -3,7 +3,9 @@
 // the caller once the connection is released.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -12,8 +14,11 @@
 
 #include "catalog/catalog.h"
 #include "domain/in_place_policy.h"
+#include "engine/blue_green_state.h"
 #include "engine/deployment_rows.h"
 #include "engine/engine.h"
+#include "fleet/compute_provider.h"
+#include "traffic/traffic_provider.h"
 
 namespace greenlight::engine {
 
@@ -36,6 +41,7 @@ struct NewDeployment {
   domain::DeploymentCreator creator = domain::DeploymentCreator::User;
   std::optional<std::string> rollbackOf;
   std::string createdBy;
+  nlohmann::json blueGreen = nullptr;  // a switch back's state, set before it starts
 };
 
 struct Engine::Impl {
@@ -58,6 +64,12 @@ struct Engine::Impl {
 
   // One reconcile pass at a time, whichever thread runs it.
   std::mutex passMutex;
+
+  // Blue/green's providers (set before start; used by the loop's passes only).
+  fleet::ComputeProvider* compute = nullptr;
+  traffic::TrafficProvider* traffic = nullptr;
+  // A blue/green deployment watches the balancer: the loop comes back soon rather than idle.
+  std::atomic<bool> pollSoon{false};
 
   void requestWake();
   void runLoop();
@@ -83,7 +95,27 @@ struct Engine::Impl {
   Status startDeployment(store::SqliteDatabase& db, rows::DeploymentRow& row, Effects& effects);
   Status advanceDeployment(store::SqliteDatabase& db, rows::DeploymentRow& row, Effects& effects);
   Status failLostTargets(store::SqliteDatabase& db, rows::DeploymentRow& row, Effects& effects);
+
+  // --- blue/green (blue_green_driver.cc, blue_green_start.cc) ---
+  // Moves the group's blue/green deployments on, one phase per step, with no connection held
+  // while the providers are called.
+  // True when any of them changed.
+  Result<bool> driveBlueGreen(const std::string& groupId, Effects& effects);
+  // One step of one deployment; true when something changed.
+  Result<bool> stepBlueGreen(const std::string& id, Effects& effects);
+  // startDeployment's blue/green part: the fleet version, the one it replaces, the steps.
+  Status startBlueGreen(store::SqliteDatabase& db, rows::DeploymentRow& row,
+                        const catalog::DeploymentGroup& group);
+  // The rollback of a blue/green deployment whose previous fleet still runs: a switch back
+  // (NewDeployment.blueGreen set), else none.
+  Result<std::optional<nlohmann::json>> switchBackState(store::SqliteDatabase& db,
+                                                        const rows::DeploymentRow& undone);
 };
+
+// Traffic per fleet version as the balancer has it (members labelled by their fleet version).
+std::vector<FleetTraffic> observeTraffic(
+    const std::vector<traffic::MemberStatus>& members,
+    const std::map<std::string, std::vector<catalog::Instance>>& fleets);
 
 // The group's instances a deployment starts on: not Terminated and, for static groups, carrying
 // every tag of the group's selector.
@@ -93,7 +125,10 @@ std::vector<catalog::Instance> eligibleInstances(const catalog::DeploymentGroup&
 domain::TargetState targetStateFor(const catalog::Instance& instance,
                                    const std::optional<std::string>& revision,
                                    domain::InstanceStatus status);
-// The in-place policy of a frozen configuration.
-Result<domain::InPlacePolicy> policyFromConfigJson(const nlohmann::json& config);
+// The in-place policy of a frozen configuration. A blue/green deployment installs its new fleet
+// by the configuration's minimum healthy hosts, or all at once (HOST_COUNT 0) when the
+// configuration is a traffic routing: the new fleet has no traffic to protect yet.
+Result<domain::InPlacePolicy> policyFromConfigJson(const nlohmann::json& config,
+                                                   bool blueGreen = false);
 
 }  // namespace greenlight::engine

@@ -102,8 +102,17 @@ Status Engine::Impl::reconcilePass() {
   Status firstFailure;
   for (const auto& groupId : *groups) {
     Effects effects;
-    Status done = database.withConnection(
-        [&](store::SqliteDatabase& db) { return reconcileGroup(db, groupId, effects); });
+    // A blue/green phase that moved may give the in-place part or the queue work (installing
+    // begins, a rollback waits to start): the group goes round again, a few times at most.
+    Status done;
+    for (int round = 0; round < 4 && done.ok(); ++round) {
+      done = database.withConnection(
+          [&](store::SqliteDatabase& db) { return reconcileGroup(db, groupId, effects); });
+      if (!done.ok()) break;
+      Result<bool> drove = driveBlueGreen(groupId, effects);
+      if (!drove.ok()) done = drove.error();
+      else if (!*drove) break;
+    }
     fire(effects);
     if (!done.ok() && firstFailure.ok()) firstFailure = done;
   }
@@ -126,8 +135,13 @@ Status Engine::Impl::reconcileGroup(store::SqliteDatabase& db, const std::string
     std::vector<rows::DeploymentRow*> waiting;
     bool busy = false;
     for (auto& row : *work) {
-      if (isWaiting(row.view.status)) waiting.push_back(&row);
-      else busy = true;
+      if (isWaiting(row.view.status)) {
+        waiting.push_back(&row);
+      } else if (!(row.view.strategy == "blue-green" && domain::isFinal(row.view.status))) {
+        // A blue/green deployment that ended only retires its own fleet version: the next
+        // deployment makes another, so it need not wait for that.
+        busy = true;
+      }
     }
     if (waiting.empty()) return Status::success();
     if (busy || attempt > work->size()) {
@@ -174,8 +188,24 @@ Status Engine::Impl::startDeployment(store::SqliteDatabase& db, rows::Deployment
                                      " (" + view.groupId + ") no longer exists, so there is "
                                      "nothing to deploy to.");
   }
-  Result<domain::InPlacePolicy> policy = policyFromConfigJson(view.config);
+  const bool blueGreen = view.strategy == "blue-green";
+  Result<domain::InPlacePolicy> policy = policyFromConfigJson(view.config, blueGreen);
   if (!policy.ok()) return fail(policy.error().code, policy.error().message);
+  if (blueGreen) {
+    // Targets are the new fleet version's instances, added once it is provisioned.
+    if (Status begun = startBlueGreen(db, row, *group); !begun.ok()) {
+      return fail(begun.error().code, begun.error().message);
+    }
+    if (!blueGreenStateFromJson(view.blueGreen).switchBack) {
+      view.numbers = domain::inPlaceNumbers(*policy, group->spec.fleet.instances);
+    }
+    view.status = domain::DeploymentStatus::InProgress;
+    if (Status saved = rows::saveDeployment(db, row); !saved.ok()) return saved;
+    if (Status committed = transaction->commit(); !committed.ok()) return committed;
+    effects.changedDeployments.insert(view.id);
+    effects.wakeLoop = true;
+    return Status::success();
+  }
   auto instances = catalog.listInstances(view.groupId);
   if (!instances.ok()) return instances.error();
   std::vector<catalog::Instance> chosen = eligibleInstances(*group, std::move(instances).value());
@@ -274,9 +304,14 @@ Status Engine::Impl::advanceDeployment(store::SqliteDatabase& db, rows::Deployme
                                        Effects& effects) {
   // Each round starts instances or settles lost ones; a bound rather than trust.
   const int rounds = 2 * (row.view.numbers ? row.view.numbers->instanceCount : 0) + 4;
+  const bool blueGreen = row.view.strategy == "blue-green";
   for (int round = 0; round < rounds; ++round) {
     if (Status settled = failLostTargets(db, row, effects); !settled.ok()) return settled;
     if (!isActive(row.view.status)) return Status::success();
+    // Blue/green installs in place on its new fleet; its other phases are the driver's.
+    if (blueGreen && blueGreenStateFromJson(row.view.blueGreen).phase != phases::kInstalling) {
+      return Status::success();
+    }
     auto targets = rows::loadTargets(db, row.view.id);
     if (!targets.ok()) return targets.error();
     catalog::Catalog catalog(db, clock);
@@ -292,7 +327,7 @@ Status Engine::Impl::advanceDeployment(store::SqliteDatabase& db, rows::Deployme
                           domain::RevisionHealth::Unknown});
       }
     }
-    Result<domain::InPlacePolicy> policy = policyFromConfigJson(row.view.config);
+    Result<domain::InPlacePolicy> policy = policyFromConfigJson(row.view.config, blueGreen);
     domain::InPlaceDecision decision;
     if (policy.ok()) {
       decision = domain::decide(*policy, states);
@@ -336,6 +371,18 @@ Status Engine::Impl::advanceDeployment(store::SqliteDatabase& db, rows::Deployme
       continue;
     }
 
+    if (decision.outcome == domain::InPlaceOutcome::Succeeded && blueGreen) {
+      // Installed: the new fleet joins the load balancer next (the driver's part).
+      BlueGreenState state = blueGreenStateFromJson(row.view.blueGreen);
+      state.phase = phases::kRegistering;
+      state.phaseStartedAt = now;
+      row.view.blueGreen = toJson(state);
+      if (Status saved = rows::saveDeployment(db, row); !saved.ok()) return saved;
+      if (Status committed = transaction->commit(); !committed.ok()) return committed;
+      effects.changedDeployments.insert(row.view.id);
+      effects.wakeLoop = true;
+      return Status::success();
+    }
     if (decision.outcome == domain::InPlaceOutcome::Succeeded) {
       row.view.status = domain::DeploymentStatus::Succeeded;
       row.view.endedAt = now;
@@ -362,7 +409,16 @@ Status Engine::Impl::advanceDeployment(store::SqliteDatabase& db, rows::Deployme
     row.view.errorMessage = decision.reason + firstFailureDetail(*targets, *events);
     catalog::Catalog groups(db, clock);
     Result<catalog::DeploymentGroup> group = groups.getGroupById(row.view.groupId);
-    if (group.ok() && group->spec.autoRollback.onFailure() &&
+    if (blueGreen) {
+      // No traffic reached the new fleet: the previous one still serves; the driver retires
+      // the new one.
+      BlueGreenState state = blueGreenStateFromJson(row.view.blueGreen);
+      row.view.errorMessage += state.previousFleetVersion.empty()
+                                   ? "\nThe new fleet " + state.fleetVersion + " is retired."
+                                   : "\n" + state.previousFleetVersion +
+                                         " still serves every request; the new fleet " +
+                                         state.fleetVersion + " is retired.";
+    } else if (group.ok() && group->spec.autoRollback.onFailure() &&
         row.view.creator != domain::DeploymentCreator::Rollback) {
       auto good = rows::lastGoodRevision(db, row.view.groupId, row.sequence);
       if (!good.ok()) return good.error();

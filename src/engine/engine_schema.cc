@@ -76,6 +76,14 @@ const std::vector<store::Migration>& engineMigrations() {
        " delivered_at TEXT,"
        " done_at TEXT);"
        "CREATE INDEX agent_commands_by_instance ON agent_commands (instance_id, state);"},
+      {2, "blue/green deployments: strategy, fleet versions and traffic state",
+       "ALTER TABLE deployments ADD COLUMN strategy TEXT NOT NULL DEFAULT 'in-place';"
+       // The blue/green state (phase, fleet versions, steps, waits), JSON; NULL in place.
+       "ALTER TABLE deployments ADD COLUMN blue_green TEXT;"
+       // 1 while the blue/green driver has work: traffic to move, a fleet version to retire
+       // (also after the deployment ended, for its clean-up).
+       "ALTER TABLE deployments ADD COLUMN blue_green_open INTEGER NOT NULL DEFAULT 0;"
+       "CREATE INDEX deployments_blue_green_open ON deployments (blue_green_open, sequence);"},
   };
   return migrations;
 }

@@ -1,0 +1,662 @@
+// The blue/green strategy: provision a new fleet version, install on it (the in-place code does
+// that part, on the deployment's targets), register it in the pool, wait for the balancer's health
+// check, shift traffic step by step, keep the old fleet warm, retire it. A deployment that fails or
+// is stopped unwinds: traffic back to the previous fleet at once, its own fleet retired.
+//
+// Each pass reads the deployment (one connection), asserts its phase's effect on the providers
+// with no connection held (they take their own, and may take seconds), then commits what it saw
+// in a second transaction. Effects are idempotent, so a server killed between the two simply does
+// the effect again on its next pass.
+#include <algorithm>
+#include <map>
+
+#include "catalog/traffic_spec.h"
+#include "common/error_codes.h"
+#include "engine/blue_green_state.h"
+#include "engine/engine_impl.h"
+#include "store/sqlite_transaction.h"
+#include "traffic/traffic_split.h"
+
+namespace greenlight::engine {
+namespace {
+
+using domain::DeploymentStatus;
+using Instances = std::vector<catalog::Instance>;
+
+struct Snapshot {
+  rows::DeploymentRow row;
+  BlueGreenState state;
+  std::optional<catalog::DeploymentGroup> group;
+  std::vector<rows::TargetRow> targets;
+  std::map<std::string, Instances> fleets;  // live instances by fleet version
+};
+
+bool active(DeploymentStatus status) { return !domain::isFinal(status) &&
+                                               status != DeploymentStatus::Created &&
+                                               status != DeploymentStatus::Queued; }
+
+std::vector<std::string> idsOf(const Instances& instances) {
+  std::vector<std::string> ids;
+  for (const auto& instance : instances) ids.push_back(instance.id);
+  return ids;
+}
+
+const traffic::MemberStatus* findMember(const std::vector<traffic::MemberStatus>& members,
+                                        const std::string& id) {
+  for (const auto& member : members) {
+    if (member.instanceId == id) return &member;
+  }
+  return nullptr;
+}
+
+bool passed(const std::optional<WallTime>& since, int limitSeconds, WallTime now) {
+  return since && now - *since >= std::chrono::seconds(limitSeconds);
+}
+
+// "i-1a2b (web-v002-0, port 41001): L7STS HTTP status 500", one per member not healthy.
+std::string unhealthyList(const Instances& members, const std::vector<traffic::MemberStatus>& seen) {
+  std::string text;
+  for (const auto& instance : members) {
+    const traffic::MemberStatus* status = findMember(seen, instance.id);
+    if (status != nullptr && status->healthy) continue;
+    text += text.empty() ? "" : "; ";
+    text += instance.id + " (" + instance.hostName + ", port " + std::to_string(instance.port) + ")";
+    if (status == nullptr) {
+      text += ": not in the pool";
+    } else {
+      text += ": " + status->status;
+      if (!status->checkStatus.empty()) text += ", check " + status->checkStatus;
+      if (!status->checkDetail.empty()) text += " " + status->checkDetail;
+    }
+  }
+  return text;
+}
+
+}  // namespace
+
+std::vector<FleetTraffic> observeTraffic(const std::vector<traffic::MemberStatus>& members,
+                                         const std::map<std::string, Instances>& fleets) {
+  std::map<std::string, std::string> side;
+  for (const auto& [fleetVersion, instances] : fleets) {
+    for (const auto& instance : instances) side[instance.id] = fleetVersion;
+  }
+  std::map<std::string, double> shares = traffic::shareBySide(members, side);
+  std::map<std::string, FleetTraffic> byFleet;
+  for (const auto& member : members) {
+    auto label = side.find(member.instanceId);
+    std::string fleet = label == side.end() ? std::string() : label->second;
+    FleetTraffic& entry = byFleet[fleet];
+    entry.fleetVersion = fleet;
+    entry.instances += 1;
+    if (member.healthy) entry.healthy += 1;
+  }
+  std::vector<FleetTraffic> observed;
+  for (auto& [fleet, entry] : byFleet) {
+    auto share = shares.find(fleet);
+    entry.percent = share == shares.end() ? 0 : share->second;
+    observed.push_back(entry);
+  }
+  return observed;
+}
+
+Result<bool> Engine::Impl::driveBlueGreen(const std::string& groupId, Effects& effects) {
+  // Each step moves one phase on; a bound rather than trust.
+  bool changed = false;
+  for (int round = 0; round < 24; ++round) {
+    auto open = database.withConnection(
+        [&](store::SqliteDatabase& db) -> Result<std::vector<std::string>> {
+          auto work = rows::deploymentsWithWork(db);
+          if (!work.ok()) return work.error();
+          std::vector<std::string> ids;
+          for (const auto& row : *work) {
+            if (row.view.groupId == groupId && row.blueGreenOpen) ids.push_back(row.view.id);
+          }
+          return ids;
+        });
+    if (!open.ok()) return open.error();
+    bool progressed = false;
+    for (const auto& id : *open) {
+      Result<bool> stepped = stepBlueGreen(id, effects);
+      if (!stepped.ok()) return stepped.error();
+      progressed = progressed || *stepped;
+    }
+    if (!progressed) return changed;
+    changed = true;
+  }
+  return changed;
+}
+
+Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects) {
+  auto loaded = database.withConnection([&](store::SqliteDatabase& db) -> Result<Snapshot> {
+    Snapshot snapshot;
+    auto row = rows::loadDeployment(db, id);
+    if (!row.ok()) return row.error();
+    snapshot.row = std::move(row).value();
+    snapshot.state = blueGreenStateFromJson(snapshot.row.view.blueGreen);
+    catalog::Catalog catalog(db, clock);
+    auto group = catalog.getGroupById(snapshot.row.view.groupId);
+    if (group.ok()) snapshot.group = std::move(group).value();
+    else if (group.error().code != codes::kNotFound) return group.error();
+    auto targets = rows::loadTargets(db, id);
+    if (!targets.ok()) return targets.error();
+    snapshot.targets = std::move(targets).value();
+    auto instances = catalog.listInstances(snapshot.row.view.groupId);
+    if (!instances.ok()) return instances.error();
+    for (auto& instance : *instances) {
+      if (instance.fleetVersion.empty()) continue;
+      snapshot.fleets[instance.fleetVersion].push_back(instance);
+    }
+    return snapshot;
+  });
+  if (!loaded.ok()) return loaded.error();
+  Snapshot& snap = *loaded;
+  if (!snap.row.blueGreenOpen) return false;
+  BlueGreenState& state = snap.state;
+  const DeploymentView& view = snap.row.view;
+  const WallTime now = clock.now();
+  const bool running = active(view.status);
+
+  // Commits a change to the deployment and its state, re-read in the transaction (an operator may
+  // have stopped it meanwhile: status changes made here apply only while it is still running).
+  auto commit = [&](const std::function<Status(store::SqliteDatabase&, rows::DeploymentRow&,
+                                               BlueGreenState&)>& change) -> Result<bool> {
+    Status done = database.withConnection([&](store::SqliteDatabase& db) -> Status {
+      auto transaction = store::Transaction::begin(db);
+      if (!transaction.ok()) return transaction.error();
+      auto row = rows::loadDeployment(db, id);
+      if (!row.ok()) return row.error();
+      BlueGreenState fresh = blueGreenStateFromJson(row->view.blueGreen);
+      if (Status changed = change(db, *row, fresh); !changed.ok()) return changed;
+      row->view.blueGreen = toJson(fresh);
+      if (Status saved = rows::saveDeployment(db, *row); !saved.ok()) return saved;
+      return transaction->commit();
+    });
+    if (!done.ok()) return done.error();
+    effects.changedDeployments.insert(id);
+    return true;
+  };
+  // Ends the deployment (while it runs) with an error; the next step unwinds it.
+  auto fail = [&](DeploymentStatus status, const std::string& code, const std::string& message,
+                  bool rollBack) -> Result<bool> {
+    return commit([&](store::SqliteDatabase& db, rows::DeploymentRow& row,
+                      BlueGreenState& fresh) -> Status {
+      if (!active(row.view.status)) return Status::success();
+      row.view.status = status;
+      row.view.endedAt = now;
+      row.view.errorCode = code;
+      row.view.errorMessage = message;
+      fresh.switchRequestedAt = now;
+      bool switchable = fresh.trafficMoved && !fresh.previousFleetVersion.empty();
+      if (rollBack && switchable && snap.group && snap.group->spec.autoRollback.onFailure() &&
+          row.view.creator != domain::DeploymentCreator::Rollback) {
+        auto rollback = createRollbackOf(db, row, fresh.previousRevision, "greenlight");
+        if (!rollback.ok()) return rollback.error();
+        row.view.errorMessage += "\nAutomatic rollback: traffic goes back to " +
+                                 fresh.previousFleetVersion + " (deployment " +
+                                 rollback->view.id + ").";
+        effects.changedDeployments.insert(rollback->view.id);
+      } else if (switchable) {
+        row.view.errorMessage += "\nTraffic goes back to " + fresh.previousFleetVersion + ".";
+      } else if (!fresh.previousFleetVersion.empty()) {
+        row.view.errorMessage += "\n" + fresh.previousFleetVersion +
+                                 " still serves every request; " + fresh.fleetVersion +
+                                 " never received one and is retired.";
+      }
+      return Status::success();
+    });
+  };
+
+  if (!snap.group) {
+    if (running) {
+      return fail(DeploymentStatus::Failed, "GroupNotFound",
+                  "Deployment group " + view.application + "/" + view.groupName +
+                      " no longer exists.", false);
+    }
+    return commit([&](store::SqliteDatabase&, rows::DeploymentRow& row, BlueGreenState& fresh) {
+      fresh.phase = phases::kDone;
+      row.blueGreenOpen = false;
+      return Status::success();
+    });
+  }
+  const catalog::DeploymentGroup& group = *snap.group;
+  auto balancer = catalog::loadBalancerOf(group);
+  auto blueGreenOptions = catalog::blueGreenOf(group);
+  if (!balancer.ok() || !blueGreenOptions.ok() || !balancer->has_value() || traffic == nullptr ||
+      compute == nullptr) {
+    std::string why = !balancer.ok()   ? balancer.error().message
+                      : !blueGreenOptions.ok() ? blueGreenOptions.error().message
+                      : !balancer->has_value()
+                          ? std::string("the group has no load balancer (loadBalancer: in its spec)")
+                          : std::string("this server has no traffic or compute provider for it");
+    if (running) return fail(DeploymentStatus::Failed, "BlueGreenUnavailable", "Blue/green cannot run: " + why + ".", false);
+    return commit([&](store::SqliteDatabase&, rows::DeploymentRow& row, BlueGreenState& fresh) {
+      fresh.phase = phases::kDone;
+      row.blueGreenOpen = false;
+      return Status::success();
+    });
+  }
+  const catalog::LoadBalancerSpec& lb = **balancer;
+  const catalog::BlueGreenSpec& bg = *blueGreenOptions;
+  const traffic::Pool pool = catalog::poolFor(group, lb);
+  const std::string& newFleet = state.fleetVersion;
+  const std::string& oldFleet = state.previousFleetVersion;
+  auto fleet = [&](const std::string& name) -> Instances {
+    auto found = snap.fleets.find(name);
+    return found == snap.fleets.end() ? Instances{} : found->second;
+  };
+  // The new fleet's members: its instances whose install succeeded.
+  auto installed = [&]() {
+    Instances members;
+    for (const auto& instance : fleet(newFleet)) {
+      auto target = std::find_if(snap.targets.begin(), snap.targets.end(),
+                                 [&](const rows::TargetRow& t) { return t.instanceId == instance.id; });
+      if (target != snap.targets.end() && target->status == domain::InstanceStatus::Succeeded) {
+        members.push_back(instance);
+      }
+    }
+    return members;
+  };
+  auto readPool = [&]() -> Result<std::vector<traffic::MemberStatus>> {
+    auto seen = traffic->status(pool.id);
+    if (!seen.ok()) {
+      return Error{seen.error().code, "cannot read the load balancer's pool " + pool.name + ": " +
+                                          seen.error().message};
+    }
+    return seen;
+  };
+  // Instances of `members` in the pool, by id.
+  auto inPool = [](const Instances& members, const std::vector<traffic::MemberStatus>& seen) {
+    std::vector<std::string> ids;
+    for (const auto& instance : members) {
+      if (findMember(seen, instance.id) != nullptr) ids.push_back(instance.id);
+    }
+    return ids;
+  };
+  auto ensureMembers = [&](const Instances& members) -> Result<std::vector<traffic::MemberStatus>> {
+    if (Status ensured = traffic->ensurePool(pool); !ensured.ok()) return ensured.error();
+    auto seen = readPool();
+    if (!seen.ok()) return seen;
+    bool added = false;
+    for (const auto& instance : members) {
+      if (findMember(*seen, instance.id) != nullptr) continue;
+      if (Status joined = traffic->addMember(pool.id, {instance.id, "127.0.0.1", instance.port});
+          !joined.ok()) {
+        return joined.error();
+      }
+      added = true;
+    }
+    return added ? readPool() : seen;
+  };
+  // Sets the split and checks that the balancer holds exactly the weights asked for.
+  auto applySplit = [&](const std::vector<std::string>& oldIds, const std::vector<std::string>& newIds,
+                        int percent) -> Result<std::vector<traffic::MemberStatus>> {
+    std::map<std::string, int> weights = traffic::weightsForSplit(oldIds, newIds, percent);
+    if (Status set = traffic->setWeights(pool.id, weights); !set.ok()) return set.error();
+    auto seen = readPool();
+    if (!seen.ok()) return seen;
+    for (const auto& [member, weight] : weights) {
+      const traffic::MemberStatus* status = findMember(*seen, member);
+      if (status == nullptr || status->weight != weight) {
+        return Error{codes::kUnavailable,
+                     "the load balancer did not take weight " + std::to_string(weight) + " for " +
+                         member + " (it shows " +
+                         (status == nullptr ? std::string("no such member")
+                                            : std::to_string(status->weight)) +
+                         "); trying again"};
+      }
+    }
+    return seen;
+  };
+  auto healthFailure = [&](const std::vector<traffic::MemberStatus>& seen) -> std::string {
+    Instances members = installed();
+    std::string list = unhealthyList(members, seen);
+    if (list.empty()) return "";
+    return "The new fleet " + newFleet + " failed the load balancer's health check (GET " +
+           lb.healthCheck.path + "): " + list + ".";
+  };
+  auto noteTraffic = [&](BlueGreenState& fresh, const std::vector<traffic::MemberStatus>& seen) {
+    fresh.traffic = observeTraffic(seen, snap.fleets);
+  };
+
+  // A deployment that ended while running unwinds: traffic back first, then its fleet retired.
+  const std::string& phase = state.phase;
+  if (!running && phase != phases::kRetiring && phase != phases::kDone &&
+      phase != phases::kSwitchingBack) {
+    return commit([&](store::SqliteDatabase&, rows::DeploymentRow&, BlueGreenState& fresh) {
+      fresh.phaseStartedAt = now;
+      if (!fresh.switchRequestedAt) fresh.switchRequestedAt = now;
+      if (fresh.trafficMoved && !fresh.previousFleetVersion.empty() && !fresh.switchBack) {
+        fresh.phase = phases::kSwitchingBack;
+      } else {
+        fresh.phase = phases::kRetiring;
+        fresh.retire = {fresh.fleetVersion};
+        if (fresh.switchBack) fresh.retire.clear();
+        fresh.retireReason = "deployment " + id + " " + toString(view.status);
+      }
+      return Status::success();
+    });
+  }
+
+  if (phase == phases::kProvisioning) {
+    if (Status ensured = traffic->ensurePool(pool); !ensured.ok()) {
+      return fail(DeploymentStatus::Failed, "LoadBalancerFailed",
+                  "Cannot set up the pool " + pool.name + ": " + ensured.error().message, false);
+    }
+    int count = view.numbers ? view.numbers->instanceCount : group.spec.fleet.instances;
+    auto made = compute->provisionFleetVersion(group.id, newFleet, count);
+    if (!made.ok()) {
+      return fail(DeploymentStatus::Failed, "ProvisionFailed",
+                  "Could not start the new fleet " + newFleet + ": " + made.error().message, false);
+    }
+    return commit([&](store::SqliteDatabase& db, rows::DeploymentRow& row, BlueGreenState& fresh) -> Status {
+      for (const auto& instance : *made) {
+        auto existing = rows::findTarget(db, id, instance.id);
+        if (!existing.ok()) return existing.error();
+        if (*existing) continue;
+        rows::TargetRow target;
+        target.deploymentId = id;
+        target.instanceId = instance.id;
+        target.hostName = instance.hostName;
+        target.port = instance.port;
+        if (Status inserted = rows::insertTarget(db, target); !inserted.ok()) return inserted;
+      }
+      if (fresh.phase == phases::kProvisioning) {
+        fresh.phase = phases::kInstalling;
+        fresh.phaseStartedAt = now;
+      }
+      (void)row;
+      return Status::success();
+    });
+  }
+
+  if (phase == phases::kInstalling) return false;  // the in-place part drives the lifecycle
+
+  if (phase == phases::kRegistering) {
+    Instances members = installed();
+    auto seen = ensureMembers(members);
+    if (!seen.ok()) return seen.error();
+    std::string unhealthy = unhealthyList(members, *seen);
+    if (unhealthy.empty()) {
+      return commit([&](store::SqliteDatabase&, rows::DeploymentRow& row, BlueGreenState& fresh) {
+        noteTraffic(fresh, *seen);
+        fresh.phaseStartedAt = now;
+        fresh.stepIndex = 0;
+        fresh.stepStartedAt = now;
+        if (bg.waitForReady && active(row.view.status)) {
+          fresh.phase = phases::kReady;
+          row.view.status = DeploymentStatus::Ready;
+        } else {
+          fresh.phase = phases::kShifting;
+        }
+        return Status::success();
+      });
+    }
+    if (passed(state.phaseStartedAt, lb.startGracePeriodSeconds, now)) {
+      return fail(DeploymentStatus::Failed, "HealthCheckFailed",
+                  "The new fleet " + newFleet + " did not pass the load balancer's health check "
+                  "(GET " + lb.healthCheck.path + ") within startGracePeriodSeconds (" +
+                      std::to_string(lb.startGracePeriodSeconds) + "s): " + unhealthy +
+                      ". It received no request. Check the instances' logs and /health.",
+                  false);
+    }
+    pollSoon = true;
+    if (observeTraffic(*seen, snap.fleets) == state.traffic) return false;
+    (void)commit([&](store::SqliteDatabase&, rows::DeploymentRow&, BlueGreenState& fresh) {
+      noteTraffic(fresh, *seen);
+      return Status::success();
+    });
+    return false;
+  }
+
+  if (phase == phases::kReady || phase == phases::kShifting || phase == phases::kTerminationWait) {
+    auto seen = readPool();
+    if (!seen.ok()) return seen.error();
+    if (std::string failure = healthFailure(*seen); !failure.empty()) {
+      return fail(DeploymentStatus::Failed, "HealthCheckFailed", failure, true);
+    }
+    pollSoon = true;  // health is watched closely while traffic is on the line
+    if (phase == phases::kReady) {
+      if (!bg.waitForReady || state.continueRequested) {
+        return commit([&](store::SqliteDatabase&, rows::DeploymentRow& row, BlueGreenState& fresh) {
+          fresh.phase = phases::kShifting;
+          fresh.continueRequested = false;
+          fresh.stepIndex = 0;
+          fresh.stepStartedAt = now;
+          if (row.view.status == DeploymentStatus::Ready) row.view.status = DeploymentStatus::InProgress;
+          return Status::success();
+        });
+      }
+      if (passed(state.phaseStartedAt, bg.readyTimeoutSeconds, now)) {
+        return fail(DeploymentStatus::Stopped, "ReadyTimeout",
+                    "Nobody ran `greenlight continue " + id + "` within readyTimeoutSeconds (" +
+                        std::to_string(bg.readyTimeoutSeconds) + "s); the deployment stopped and " +
+                        newFleet + " is retired.",
+                    false);
+      }
+      return false;
+    }
+    if (phase == phases::kShifting) {
+      const auto stepCount = static_cast<int>(state.steps.size());
+      if (state.stepIndex >= stepCount) {
+        return commit([&](store::SqliteDatabase&, rows::DeploymentRow& row, BlueGreenState& fresh) {
+          noteTraffic(fresh, *seen);
+          fresh.phaseStartedAt = now;
+          fresh.continueRequested = false;
+          if (fresh.previousFleetVersion.empty()) {
+            // The group's first fleet: nothing to keep warm, nothing to retire.
+            fresh.phase = phases::kDone;
+            row.blueGreenOpen = false;
+            if (active(row.view.status)) {
+              row.view.status = DeploymentStatus::Succeeded;
+              row.view.endedAt = now;
+            }
+          } else {
+            fresh.phase = phases::kTerminationWait;
+            if (active(row.view.status)) row.view.status = DeploymentStatus::Baking;
+          }
+          return Status::success();
+        });
+      }
+      const domain::TrafficStep& step = state.steps[static_cast<std::size_t>(state.stepIndex)];
+      if (step.isPause()) {
+        bool over = state.continueRequested ||
+                    (step.pauseSeconds && passed(state.stepStartedAt, *step.pauseSeconds, now));
+        if (!over) {
+          if (observeTraffic(*seen, snap.fleets) != state.traffic) {
+            (void)commit([&](store::SqliteDatabase&, rows::DeploymentRow&, BlueGreenState& fresh) {
+              noteTraffic(fresh, *seen);
+              return Status::success();
+            });
+          }
+          return false;
+        }
+        return commit([&](store::SqliteDatabase&, rows::DeploymentRow&, BlueGreenState& fresh) {
+          fresh.stepIndex += 1;
+          fresh.stepStartedAt = now;
+          fresh.continueRequested = false;
+          return Status::success();
+        });
+      }
+      std::vector<std::string> oldIds = inPool(fleet(oldFleet), *seen);
+      std::vector<std::string> newIds = idsOf(installed());
+      int percent = oldIds.empty() ? 100 : *step.setWeight;
+      auto applied = applySplit(oldIds, newIds, percent);
+      if (!applied.ok()) return applied.error();
+      return commit([&](store::SqliteDatabase&, rows::DeploymentRow&, BlueGreenState& fresh) {
+        noteTraffic(fresh, *applied);
+        fresh.trafficPercent = percent;
+        fresh.trafficMoved = fresh.trafficMoved || percent > 0;
+        fresh.stepIndex += 1;
+        fresh.stepStartedAt = now;
+        return Status::success();
+      });
+    }
+    // TerminationWait.
+    if (!state.continueRequested && !passed(state.phaseStartedAt, bg.terminationWaitSeconds, now)) {
+      return false;
+    }
+    return commit([&](store::SqliteDatabase& db, rows::DeploymentRow&, BlueGreenState& fresh) -> Status {
+      fresh.phase = phases::kRetiring;
+      fresh.phaseStartedAt = now;
+      fresh.continueRequested = false;
+      fresh.retireReason = "replaced by " + fresh.fleetVersion + " (deployment " + id + ")";
+      fresh.retire = {fresh.previousFleetVersion};
+      fresh.keepAlive.clear();
+      if (bg.keepOriginalAlive) {
+        // Keep the newest maxRemainingFleets old fleet versions running (deregistered); retire
+        // the older ones.
+        auto deployments = rows::blueGreenDeployments(db, group.id);
+        if (!deployments.ok()) return deployments.error();
+        std::vector<std::string> alive;
+        for (const auto& [name, instances] : snap.fleets) {
+          if (name != fresh.fleetVersion && !instances.empty()) alive.push_back(name);
+        }
+        std::sort(alive.begin(), alive.end(), [](const std::string& a, const std::string& b) {
+          return fleetVersionNumber(a) > fleetVersionNumber(b);
+        });
+        fresh.retire = alive;
+        for (std::size_t i = 0; i < alive.size() && static_cast<int>(i) < bg.maxRemainingFleets; ++i) {
+          fresh.keepAlive.push_back(alive[i]);
+        }
+      }
+      return Status::success();
+    });
+  }
+
+  if (phase == phases::kSwitchingBack) {
+    // A rollback brings fleetVersion back and drains previousFleetVersion; an unwinding
+    // deployment brings its previous fleet back and drains its own.
+    const std::string serve = state.switchBack ? newFleet : oldFleet;
+    const std::string drain = state.switchBack ? oldFleet : newFleet;
+    Instances serving = fleet(serve);
+    auto toRetiring = [&](const std::string& note) {
+      return commit([&](store::SqliteDatabase&, rows::DeploymentRow& row, BlueGreenState& fresh) {
+        fresh.phase = phases::kRetiring;
+        fresh.phaseStartedAt = now;
+        fresh.retire = {drain};
+        fresh.retireReason = "deployment " + id + " switched traffic back to " + serve;
+        if (!note.empty()) {
+          row.view.errorMessage += (row.view.errorMessage.empty() ? "" : "\n") + note;
+        }
+        return Status::success();
+      });
+    };
+    if (serving.empty()) {
+      if (state.switchBack && running) {
+        return fail(DeploymentStatus::Failed, "NothingToSwitchBackTo",
+                    serve + " has no instance left to take the traffic back; deploy the revision "
+                    "again instead.", false);
+      }
+      return toRetiring(serve + " has no instance left; traffic was not moved back.");
+    }
+    auto seen = ensureMembers(serving);
+    if (!seen.ok()) return seen.error();
+    int healthy = 0;
+    for (const auto& instance : serving) {
+      const traffic::MemberStatus* status = findMember(*seen, instance.id);
+      if (status != nullptr && status->healthy) ++healthy;
+    }
+    if (healthy == 0) {
+      if (!passed(state.phaseStartedAt, lb.startGracePeriodSeconds, now)) {
+        pollSoon = true;
+        return false;
+      }
+      std::string detail = unhealthyList(serving, *seen);
+      if (state.switchBack && running) {
+        return fail(DeploymentStatus::Failed, "HealthCheckFailed",
+                    "Cannot switch back: no instance of " + serve + " passes the health check: " +
+                        detail + ".", false);
+      }
+      return toRetiring("Traffic was not moved back: no instance of " + serve +
+                        " passes the health check (" + detail + ").");
+    }
+    auto applied = applySplit(inPool(fleet(drain), *seen), idsOf(serving), 100);
+    if (!applied.ok()) return applied.error();
+    return commit([&](store::SqliteDatabase& db, rows::DeploymentRow&, BlueGreenState& fresh) {
+      noteTraffic(fresh, *applied);
+      if (fresh.switchRequestedAt) {
+        fresh.switchMs = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             clock.now() - *fresh.switchRequestedAt)
+                             .count();
+      }
+      fresh.trafficPercent = fresh.switchBack ? 100 : 0;
+      fresh.phase = phases::kRetiring;
+      fresh.phaseStartedAt = now;
+      fresh.retire = {drain};
+      fresh.retireReason = "deployment " + id + " switched traffic back to " + serve;
+      if (fresh.switchBack && view.rollbackOf) {
+        // The deployment undone retires its own fleet as it unwinds, unless it had finished.
+        auto undone = rows::loadDeployment(db, *view.rollbackOf);
+        if (undone.ok() && undone->view.status != DeploymentStatus::Succeeded) fresh.retire.clear();
+      }
+      return Status::success();
+    });
+  }
+
+  if (phase == phases::kRetiring) {
+    auto seen = readPool();
+    if (!seen.ok()) return seen.error();
+    bool drained = true;
+    for (const auto& name : state.retire) {
+      for (const auto& instance : fleet(name)) {
+        if (findMember(*seen, instance.id) == nullptr) continue;
+        auto gone = traffic->removeMember(pool.id, instance.id);
+        if (!gone.ok()) return gone.error();
+        drained = drained && *gone;
+      }
+    }
+    if (!drained && !passed(state.phaseStartedAt, lb.drainTimeoutSeconds, now)) {
+      pollSoon = true;
+      return false;
+    }
+    for (const auto& name : state.retire) {
+      if (std::find(state.keepAlive.begin(), state.keepAlive.end(), name) != state.keepAlive.end()) {
+        continue;
+      }
+      if (Status stopped = compute->retireFleetVersion(group.id, name, state.retireReason);
+          !stopped.ok()) {
+        return stopped.error();
+      }
+    }
+    if (!drained) {
+      // Past the drain timeout: the processes are gone now, so the members go at once.
+      for (const auto& name : state.retire) {
+        for (const auto& instance : fleet(name)) (void)traffic->removeMember(pool.id, instance.id);
+      }
+    }
+    auto after = readPool();
+    return commit([&](store::SqliteDatabase&, rows::DeploymentRow& row, BlueGreenState& fresh) {
+      if (after.ok()) {
+        std::map<std::string, Instances> remaining = snap.fleets;
+        for (const auto& name : fresh.retire) {
+          if (std::find(fresh.keepAlive.begin(), fresh.keepAlive.end(), name) == fresh.keepAlive.end()) {
+            remaining.erase(name);
+          }
+        }
+        fresh.traffic = observeTraffic(*after, remaining);
+      }
+      fresh.phase = phases::kDone;
+      row.blueGreenOpen = false;
+      if (!drained) {
+        row.view.errorMessage += std::string(row.view.errorMessage.empty() ? "" : "\n") +
+                                 "Requests were still in flight on the retired fleet after "
+                                 "drainTimeoutSeconds (" + std::to_string(lb.drainTimeoutSeconds) +
+                                 "s).";
+      }
+      if (active(row.view.status)) {
+        row.view.status = DeploymentStatus::Succeeded;
+        row.view.endedAt = now;
+      }
+      return Status::success();
+    });
+  }
+
+  // Done (or a phase this greenlight does not know): nothing left to do.
+  return commit([&](store::SqliteDatabase&, rows::DeploymentRow& row, BlueGreenState& fresh) {
+    fresh.phase = phases::kDone;
+    row.blueGreenOpen = false;
+    return Status::success();
+  });
+}
+
+}  // namespace greenlight::engine

@@ -1,0 +1,40 @@
+// The seam between the engine and a compute provider for blue/green deployments: a group's fleet
+// versions (`<app>-<group>-vNNN`), each a set of instances that all run one revision, made for a
+// deployment and retired after it. The engine depends on this interface only; the local fleet
+// (FleetManager) implements it, and the AWS provider will (launch template + Auto Scaling group).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "common/result.h"
+
+namespace greenlight::fleet {
+
+// Thread-safe. Both calls are idempotent and keyed by (group, fleet version): a restarted server
+// calls them again with the same arguments and nothing is made or stopped twice. They may take a
+// few seconds (processes are started and stopped); the caller holds no store connection.
+class ComputeProvider {
+ public:
+  ComputeProvider() = default;
+  virtual ~ComputeProvider() = default;
+  ComputeProvider(const ComputeProvider&) = delete;
+  ComputeProvider& operator=(const ComputeProvider&) = delete;
+
+  // Makes the `count` instances of `fleetVersion` in the group (committed first, then started),
+  // or, when some exist already, starts only those never started. Returns the fleet version's
+  // instances that are not Terminated, by ordinal. An instance whose agent cannot be started is
+  // marked Lost with the reason and the call fails; calling again does not start it again (it
+  // is not "never started"). REQUIRES: the group is blue-green with a fleet this provider runs,
+  // `fleetVersion` is non-empty, `count` >= 1.
+  virtual Result<std::vector<catalog::Instance>> provisionFleetVersion(
+      const std::string& groupId, const std::string& fleetVersion, int count) = 0;
+  // Marks every instance of `fleetVersion` Terminated with `reason` (committed first), then stops
+  // them (no process left behind). Nothing to do (an unknown or already retired fleet version) is
+  // a success; after a failed stop, calling again retries it. REQUIRES: `fleetVersion` non-empty.
+  virtual Status retireFleetVersion(const std::string& groupId, const std::string& fleetVersion,
+                                    const std::string& reason) = 0;
+};
+
+}  // namespace greenlight::fleet

@@ -1,0 +1,386 @@
+// The blue/green strategy's logic against an in-memory load balancer and a compute provider that
+// only writes instance rows: the phases, the split asked of the balancer at each step, pauses and
+// `continue`, health failures and the switch back, the termination wait and retirement. The same
+// flows run for real (HAProxy, agents, wrk) in tests/e2e/blue_green_test.cc.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <mutex>
+
+#include "catalog/traffic_spec.h"
+#include "domain/deployment_config.h"
+#include "engine/blue_green_state.h"
+#include "engine/engine_test_fixture.h"
+#include "fleet/compute_provider.h"
+#include "support/fake_traffic_provider.h"
+
+namespace greenlight::engine {
+namespace {
+
+// Makes fleet version rows (Running at once) and marks them Terminated when retired.
+class RowCompute final : public fleet::ComputeProvider {
+ public:
+  RowCompute(std::unique_ptr<store::SerializedSqliteDatabase>& database, const Clock& clock)
+      : database_(database), clock_(clock) {}
+  Result<std::vector<catalog::Instance>> provisionFleetVersion(const std::string& groupId,
+                                                               const std::string& fleetVersion,
+                                                               int count) override;
+  Status retireFleetVersion(const std::string& groupId, const std::string& fleetVersion,
+                            const std::string& reason) override;
+  std::vector<std::string> retired() {
+    std::lock_guard lock(mutex_);
+    return retired_;
+  }
+
+ private:
+  template <typename Work>
+  auto withCatalog(Work work) {
+    return database_->withConnection([&](store::SqliteDatabase& db) {
+      catalog::Catalog catalog(db, clock_);
+      return work(catalog);
+    });
+  }
+  std::unique_ptr<store::SerializedSqliteDatabase>& database_;
+  const Clock& clock_;
+  std::mutex mutex_;
+  std::vector<std::string> retired_;
+};
+
+class BlueGreenTest : public EngineTest {
+ protected:
+  BlueGreenTest() { engine_->setProviders(&compute_, &traffic_); }
+
+  // A blue/green group "shop/web" of `count` instances behind a load balancer.
+  void makeBlueGreenGroup(int count, const std::string& config, nlohmann::json blueGreen = {},
+                          bool autoRollback = true) {
+    withCatalog([&](catalog::Catalog& catalog) {
+      if (!catalog.getApplication("shop").ok()) {
+        EXPECT_TRUE(catalog.createApplication("shop", domain::ComputePlatform::Server).ok());
+      }
+      catalog::GroupSpec spec;
+      spec.application = "shop";
+      spec.name = "web";
+      spec.fleet.instances = count;
+      spec.deploymentConfig = config;
+      spec.style = catalog::DeploymentStyle::BlueGreen;
+      spec.loadBalancer = {{"provider", "haproxy"},
+                           {"listen", "127.0.0.1:18000"},
+                           {"startGracePeriodSeconds", 30},
+                           {"drainTimeoutSeconds", 10}};
+      spec.blueGreen = blueGreen.is_null() ? nlohmann::json::object() : blueGreen;
+      spec.autoRollback.enabled = autoRollback;
+      spec.fileExistsBehavior = "OVERWRITE";
+      auto group = catalog.createGroup(spec);
+      EXPECT_TRUE(group.ok()) << group.error().message;
+      if (group.ok()) groupId_ = group->id;
+      return 0;
+    });
+  }
+
+  void makeStepsConfig(const std::string& name, std::vector<domain::TrafficStep> steps) {
+    withCatalog([&](catalog::Catalog& catalog) {
+      domain::DeploymentConfig config{name, domain::ComputePlatform::Server,
+                                      domain::TrafficRouting{domain::TrafficSteps{std::move(steps)}}};
+      auto created = catalog.createConfig(config);
+      EXPECT_TRUE(created.ok()) << created.error().message;
+      return 0;
+    });
+  }
+
+  BlueGreenState stateOf(const std::string& id) {
+    return blueGreenStateFromJson(get(id).blueGreen);
+  }
+
+  std::string pool() { return groupId_; }
+
+  // Every new instance of the deployment installs and passes the balancer's health check.
+  void installAndPass(const std::string& id) {
+    runToEnd(id);
+    for (const auto& target : get(id).targets) {
+      traffic_.setHealth(target.instanceId, true, "L7OK", "HTTP status check returned code <200>");
+    }
+    reconcile();
+  }
+
+  // The new fleet's share of the pool's weight, from the balancer's members.
+  int weightOf(const std::vector<std::string>& ids) {
+    int total = 0;
+    for (const auto& id : ids) {
+      auto member = traffic_.findMember(pool(), id);
+      if (member) total += member->weight;
+    }
+    return total;
+  }
+  std::vector<std::string> targetIds(const std::string& id) {
+    std::vector<std::string> ids;
+    for (const auto& target : get(id).targets) ids.push_back(target.instanceId);
+    return ids;
+  }
+  double percentTo(const std::vector<std::string>& newIds, const std::vector<std::string>& oldIds) {
+    double fresh = weightOf(newIds);
+    double old = weightOf(oldIds);
+    return fresh + old == 0 ? 0 : 100.0 * fresh / (fresh + old);
+  }
+
+  // The first deployment: v001 takes all traffic; nothing to shift from.
+  std::string firstFleet(char fill) {
+    std::string id = deploy(addRevision(fill)).id;
+    reconcile();
+    installAndPass(id);
+    EXPECT_EQ(get(id).status, domain::DeploymentStatus::Succeeded) << get(id).errorMessage;
+    return id;
+  }
+
+  testing::FakeTrafficProvider traffic_;
+  RowCompute compute_{database_, clock_};
+};
+
+Result<std::vector<catalog::Instance>> RowCompute::provisionFleetVersion(
+    const std::string& groupId, const std::string& fleetVersion, int count) {
+  return withCatalog([&](catalog::Catalog& catalog) -> Result<std::vector<catalog::Instance>> {
+    auto existing = catalog.listInstances(groupId);
+    if (!existing.ok()) return existing.error();
+    std::vector<catalog::Instance> fleet;
+    for (const auto& instance : *existing) {
+      if (instance.fleetVersion == fleetVersion) fleet.push_back(instance);
+    }
+    for (int k = static_cast<int>(fleet.size()); k < count; ++k) {
+      catalog::Instance instance;
+      instance.groupId = groupId;
+      instance.fleetVersion = fleetVersion;
+      instance.hostName = fleetVersion + "-" + std::to_string(k);
+      instance.ordinal = k;
+      instance.port = 19000 + static_cast<int>(existing->size()) + k;
+      instance.lifecycle = catalog::InstanceLifecycle::Running;
+      auto created = catalog.createInstance(instance);
+      if (!created.ok()) return created.error();
+      fleet.push_back(*created);
+    }
+    return fleet;
+  });
+}
+
+Status RowCompute::retireFleetVersion(const std::string& groupId, const std::string& fleetVersion,
+                                      const std::string& reason) {
+  {
+    std::lock_guard lock(mutex_);
+    retired_.push_back(fleetVersion);
+  }
+  return withCatalog([&](catalog::Catalog& catalog) -> Status {
+    auto existing = catalog.listInstances(groupId);
+    if (!existing.ok()) return existing.error();
+    for (const auto& instance : *existing) {
+      if (instance.fleetVersion != fleetVersion) continue;
+      Status set = catalog.setInstanceLifecycle(instance.id, catalog::InstanceLifecycle::Terminated, reason);
+      if (!set.ok()) return set;
+    }
+    return Status::success();
+  });
+}
+
+TEST_F(BlueGreenTest, FirstDeploymentMakesV001AndGivesItAllTraffic) {
+  makeBlueGreenGroup(2, "CodeDeployDefault.AllAtOnce");
+  std::string id = deploy(addRevision('a')).id;
+  EXPECT_EQ(get(id).strategy, "blue-green");
+  reconcile();
+  BlueGreenState state = stateOf(id);
+  EXPECT_EQ(state.fleetVersion, "shop-web-v001");
+  EXPECT_EQ(state.previousFleetVersion, "");
+  EXPECT_EQ(state.phase, phases::kInstalling);
+  ASSERT_EQ(get(id).targets.size(), 2u);
+  runToEnd(id);
+  // Installed; registered at weight 0 and not healthy yet: no traffic.
+  EXPECT_EQ(stateOf(id).phase, phases::kRegistering);
+  std::vector<std::string> fleet = targetIds(id);
+  EXPECT_EQ(weightOf(fleet), 0);
+  installAndPass(id);
+  DeploymentView done = get(id);
+  EXPECT_EQ(done.status, domain::DeploymentStatus::Succeeded) << done.errorMessage;
+  EXPECT_GT(weightOf(fleet), 0);
+  EXPECT_EQ(done.blueGreen["phase"], "Done");
+  EXPECT_TRUE(compute_.retired().empty());
+}
+
+TEST_F(BlueGreenTest, StepsMoveTheSplitPauseForContinueThenRetireTheOldFleet) {
+  makeStepsConfig("canary-10", {domain::TrafficStep::weight(10), domain::TrafficStep::pause(),
+                                domain::TrafficStep::weight(50), domain::TrafficStep::pause(60),
+                                domain::TrafficStep::weight(100)});
+  makeBlueGreenGroup(4, "canary-10", {{"terminationWaitSeconds", 120}});
+  std::vector<std::string> old = targetIds(firstFleet('a'));
+  std::string id = deploy(addRevision('b')).id;
+  reconcile();
+  EXPECT_EQ(stateOf(id).fleetVersion, "shop-web-v002");
+  EXPECT_EQ(stateOf(id).previousFleetVersion, "shop-web-v001");
+  std::vector<std::string> fresh = targetIds(id);
+  ASSERT_EQ(fresh.size(), 4u);
+  installAndPass(id);
+  // Step 1 done (10%), waiting at the pause for a person.
+  BlueGreenState state = stateOf(id);
+  EXPECT_EQ(state.phase, phases::kShifting);
+  EXPECT_EQ(state.stepIndex, 1);
+  EXPECT_EQ(state.trafficPercent, 10);
+  EXPECT_NEAR(percentTo(fresh, old), 10.0, 0.5);
+  EXPECT_TRUE(contains(get(id).blueGreen["waitingFor"].get<std::string>(), "greenlight continue"));
+  reconcile();
+  EXPECT_EQ(stateOf(id).stepIndex, 1) << "a pause without a duration waits";
+  auto continued = engine_->continueDeployment(id, principal_);
+  ASSERT_TRUE(continued.ok()) << continued.error().message;
+  reconcile();
+  EXPECT_NEAR(percentTo(fresh, old), 50.0, 0.5);
+  EXPECT_EQ(stateOf(id).stepIndex, 3);
+  // The timed pause ends by the clock.
+  clock_.advance(std::chrono::seconds(59));
+  reconcile();
+  EXPECT_NEAR(percentTo(fresh, old), 50.0, 0.5);
+  clock_.advance(std::chrono::seconds(2));
+  reconcile();
+  EXPECT_NEAR(percentTo(fresh, old), 100.0, 0.01);
+  DeploymentView baking = get(id);
+  EXPECT_EQ(baking.status, domain::DeploymentStatus::Baking);
+  EXPECT_EQ(baking.blueGreen["phase"], "TerminationWait");
+  EXPECT_TRUE(compute_.retired().empty()) << "the old fleet stays warm during the wait";
+  clock_.advance(std::chrono::seconds(121));
+  reconcile();
+  DeploymentView done = get(id);
+  EXPECT_EQ(done.status, domain::DeploymentStatus::Succeeded) << done.errorMessage;
+  EXPECT_EQ(compute_.retired(), std::vector<std::string>{"shop-web-v001"});
+  for (const auto& instance : old) EXPECT_FALSE(traffic_.findMember(pool(), instance)) << instance;
+}
+
+TEST_F(BlueGreenTest, ContinueWhenNotWaitingSaysWhatTheDeploymentIsDoing) {
+  makeBlueGreenGroup(1, "CodeDeployDefault.AllAtOnce");
+  std::string id = deploy(addRevision('a')).id;
+  reconcile();
+  auto refused = engine_->continueDeployment(id, principal_);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, "Conflict");
+  EXPECT_TRUE(contains(refused.error().message, "Installing")) << refused.error().message;
+}
+
+TEST_F(BlueGreenTest, ANewFleetThatNeverPassesTheHealthCheckNeverGetsTrafficAndIsRetired) {
+  makeBlueGreenGroup(2, "CodeDeployDefault.AllAtOnce");
+  std::vector<std::string> old = targetIds(firstFleet('a'));
+  int oldWeight = weightOf(old);
+  std::string id = deploy(addRevision('b')).id;
+  reconcile();
+  std::vector<std::string> fresh = targetIds(id);
+  runToEnd(id);
+  for (const auto& instance : fresh) {
+    traffic_.setHealth(instance, false, "L7STS", "HTTP status check returned code <500>");
+  }
+  reconcile();
+  EXPECT_EQ(get(id).status, domain::DeploymentStatus::InProgress);
+  clock_.advance(std::chrono::seconds(31));
+  reconcile();
+  DeploymentView failed = get(id);
+  EXPECT_EQ(failed.status, domain::DeploymentStatus::Failed);
+  EXPECT_EQ(failed.errorCode, "HealthCheckFailed");
+  for (const auto& instance : fresh) EXPECT_TRUE(contains(failed.errorMessage, instance)) << failed.errorMessage;
+  EXPECT_TRUE(contains(failed.errorMessage, "L7STS")) << failed.errorMessage;
+  EXPECT_TRUE(contains(failed.errorMessage, "shop-web-v001 still serves")) << failed.errorMessage;
+  EXPECT_EQ(weightOf(old), oldWeight) << "the old fleet is untouched";
+  for (const auto& call : traffic_.calls()) {
+    for (const auto& instance : fresh) {
+      if (call.rfind("setWeights", 0) == 0 && contains(call, instance)) {
+        EXPECT_TRUE(contains(call, instance + "=0")) << call;
+      }
+    }
+  }
+  EXPECT_EQ(compute_.retired(), std::vector<std::string>{"shop-web-v002"});
+  EXPECT_FALSE(failed.rolledBackBy.has_value()) << "nothing moved, so nothing to roll back";
+}
+
+TEST_F(BlueGreenTest, AHealthFailureMidShiftSwitchesBackAndRecordsTheRollback) {
+  makeStepsConfig("linear", {domain::TrafficStep::weight(25), domain::TrafficStep::pause(60),
+                             domain::TrafficStep::weight(50), domain::TrafficStep::pause(60),
+                             domain::TrafficStep::weight(100)});
+  makeBlueGreenGroup(2, "linear");
+  std::vector<std::string> old = targetIds(firstFleet('a'));
+  std::string id = deploy(addRevision('b')).id;
+  reconcile();
+  std::vector<std::string> fresh = targetIds(id);
+  installAndPass(id);
+  clock_.advance(std::chrono::seconds(61));
+  reconcile();
+  EXPECT_NEAR(percentTo(fresh, old), 50.0, 0.5);
+  traffic_.setHealth(fresh[1], false, "L7STS", "HTTP status check returned code <500>");
+  reconcile();
+  DeploymentView failed = get(id);
+  EXPECT_EQ(failed.status, domain::DeploymentStatus::Failed);
+  EXPECT_EQ(failed.errorCode, "HealthCheckFailed");
+  EXPECT_TRUE(contains(failed.errorMessage, fresh[1])) << failed.errorMessage;
+  EXPECT_EQ(percentTo(fresh, old), 0.0) << "traffic is back on the old fleet";
+  ASSERT_TRUE(failed.rolledBackBy.has_value());
+  DeploymentView rollback = get(*failed.rolledBackBy);
+  EXPECT_EQ(rollback.creator, domain::DeploymentCreator::Rollback);
+  EXPECT_EQ(rollback.rollbackOf, id);
+  EXPECT_EQ(rollback.status, domain::DeploymentStatus::Succeeded) << rollback.errorMessage;
+  EXPECT_EQ(rollback.revision, std::string(64, 'a'));
+  EXPECT_EQ(rollback.blueGreen["fleetVersion"], "shop-web-v001");
+  EXPECT_EQ(compute_.retired(), std::vector<std::string>{"shop-web-v002"});
+  // The next deployment replaces v001 again, with a new number.
+  std::string next = deploy(addRevision('c')).id;
+  reconcile();
+  EXPECT_EQ(stateOf(next).fleetVersion, "shop-web-v003");
+  EXPECT_EQ(stateOf(next).previousFleetVersion, "shop-web-v001");
+}
+
+TEST_F(BlueGreenTest, RollbackDuringTheTerminationWaitIsASwitchBack) {
+  makeBlueGreenGroup(2, "CodeDeployDefault.AllAtOnce", {{"terminationWaitSeconds", 300}});
+  std::vector<std::string> old = targetIds(firstFleet('a'));
+  std::string id = deploy(addRevision('b')).id;
+  reconcile();
+  std::vector<std::string> fresh = targetIds(id);
+  installAndPass(id);
+  ASSERT_EQ(get(id).status, domain::DeploymentStatus::Baking);
+  EXPECT_NEAR(percentTo(fresh, old), 100.0, 0.01);
+  auto rollback = engine_->rollback("shop", "web", std::nullopt, principal_);
+  ASSERT_TRUE(rollback.ok()) << rollback.error().message;
+  reconcile();
+  EXPECT_EQ(percentTo(fresh, old), 0.0);
+  DeploymentView undone = get(id);
+  EXPECT_EQ(undone.status, domain::DeploymentStatus::Stopped);
+  EXPECT_EQ(undone.rolledBackBy, rollback->id);
+  DeploymentView done = get(rollback->id);
+  EXPECT_EQ(done.status, domain::DeploymentStatus::Succeeded) << done.errorMessage;
+  EXPECT_TRUE(done.blueGreen["switchMs"].is_number());
+  EXPECT_EQ(compute_.retired(), std::vector<std::string>{"shop-web-v002"});
+}
+
+TEST_F(BlueGreenTest, StateSurvivesARestartMidShift) {
+  makeStepsConfig("two-step", {domain::TrafficStep::weight(30), domain::TrafficStep::pause(),
+                               domain::TrafficStep::weight(100)});
+  makeBlueGreenGroup(2, "two-step", {{"terminationWaitSeconds", 1}});
+  std::vector<std::string> old = targetIds(firstFleet('a'));
+  std::string id = deploy(addRevision('b')).id;
+  reconcile();
+  std::vector<std::string> fresh = targetIds(id);
+  installAndPass(id);
+  EXPECT_NEAR(percentTo(fresh, old), 30.0, 0.5);
+  restart();
+  engine_->setProviders(&compute_, &traffic_);
+  reconcile();
+  EXPECT_EQ(stateOf(id).stepIndex, 1);
+  ASSERT_TRUE(engine_->continueDeployment(id, principal_).ok());
+  reconcile();
+  clock_.advance(std::chrono::seconds(2));
+  reconcile();
+  EXPECT_EQ(get(id).status, domain::DeploymentStatus::Succeeded) << get(id).errorMessage;
+  EXPECT_NEAR(percentTo(fresh, old), 100.0, 0.01);
+}
+
+TEST_F(BlueGreenTest, InPlaceGroupsRefuseATrafficRouting) {
+  makeGroup(2);
+  makeStepsConfig("steps", {domain::TrafficStep::weight(100)});
+  DeploymentRequest request;
+  request.application = "shop";
+  request.group = "web";
+  request.revision = addRevision('a');
+  request.configName = "steps";
+  auto refused = engine_->createDeployment(request, principal_);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_TRUE(contains(refused.error().message, "blue/green")) << refused.error().message;
+}
+
+}  // namespace
+}  // namespace greenlight::engine
