@@ -3,6 +3,7 @@
 #include "fleet/fleet_manager.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "store/sqlite_transaction.h"
 
@@ -71,6 +72,7 @@ WallTime FleetManager::lastHeardFrom(const std::string& instanceId) {
 Status FleetManager::adoptAll() {
   bool changed = false;
   std::vector<std::string> neverLaunchedGroups;
+  std::vector<std::pair<std::string, std::string>> neverLaunchedFleetVersions;  // (group, version)
   {
     std::lock_guard lock(mutex_);
     auto instances = database_.withConnection([&](store::SqliteDatabase& db) {
@@ -82,10 +84,14 @@ Status FleetManager::adoptAll() {
       rememberLifecycle(instance.id, instance.lifecycle);
       if (instance.provider != catalog::FleetProvider::Local) continue;
       if (instance.pid == 0) {
-        // Committed but never launched (the server stopped in between): ensureFleet launches it
-        // unless an unrecorded agent of it is found.
+        // Committed but never launched (the server stopped in between): ensureFleet (or, for a
+        // fleet version, resumeFleetVersion) launches it unless an unrecorded agent of it is found.
         if (instance.lifecycle == InstanceLifecycle::Launching) {
-          neverLaunchedGroups.push_back(instance.groupId);
+          if (instance.fleetVersion.empty()) {
+            neverLaunchedGroups.push_back(instance.groupId);
+          } else {
+            neverLaunchedFleetVersions.emplace_back(instance.groupId, instance.fleetVersion);
+          }
         }
         continue;
       }
@@ -105,10 +111,15 @@ Status FleetManager::adoptAll() {
     changed = !changes.empty();
   }
   if (changed) notifyChanged();
-  // Launching rows without a process: finish what ensureFleet began before the server stopped.
+  // Launching rows without a process: finish what ensureFleet or provisionFleetVersion began
+  // before the server stopped.
   std::sort(neverLaunchedGroups.begin(), neverLaunchedGroups.end());
   neverLaunchedGroups.erase(std::unique(neverLaunchedGroups.begin(), neverLaunchedGroups.end()),
                             neverLaunchedGroups.end());
+  std::sort(neverLaunchedFleetVersions.begin(), neverLaunchedFleetVersions.end());
+  neverLaunchedFleetVersions.erase(
+      std::unique(neverLaunchedFleetVersions.begin(), neverLaunchedFleetVersions.end()),
+      neverLaunchedFleetVersions.end());
   // An agent that fails to start is marked Lost with the reason, for the operator to see and
   // restart; it must not keep the server (and every other group) from starting.
   Status outcome;
@@ -116,6 +127,12 @@ Status FleetManager::adoptAll() {
     Status ensured = ensureFleet(groupId);
     if (!ensured.ok() && ensured.error().code != kAgentLaunchFailed && outcome.ok()) {
       outcome = ensured;
+    }
+  }
+  for (const auto& [groupId, fleetVersion] : neverLaunchedFleetVersions) {
+    Status resumed = resumeFleetVersion(groupId, fleetVersion);
+    if (!resumed.ok() && resumed.error().code != kAgentLaunchFailed && outcome.ok()) {
+      outcome = resumed;
     }
   }
   return outcome;

@@ -10,6 +10,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include "catalog/catalog.h"
 #include "common/clock.h"
 #include "common/result.h"
+#include "fleet/compute_provider.h"
 #include "fleet/local_fleet.h"
 #include "store/sqlite_serialized.h"
 
@@ -47,8 +49,9 @@ struct FleetManagerOptions {
 };
 
 // Thread-safe. Changes to instances are committed (and audited when a person asked for them)
-// before processes are started or stopped.
-class FleetManager {
+// before processes are started or stopped. An in-place group has one standing fleet (ensureFleet);
+// a blue-green group has none, only the fleet versions its deployments provision and retire.
+class FleetManager final : public ComputeProvider {
  public:
   FleetManager(store::SerializedSqliteDatabase& database, const Clock& clock,
                auth::AuditLog& audit, LocalFleet& local, AgentPresence& presence,
@@ -56,13 +59,29 @@ class FleetManager {
 
   // At server start: for each local instance not Terminated, adopt it when its recorded process
   // is still running (Running), else mark it Lost ("the agent process was gone when the server
-  // started") — never launching a second agent for it.
+  // started") — never launching a second agent for it. Rows committed but never launched (of a
+  // standing fleet or of a fleet version) are launched now.
   Status adoptAll();
   // After a group is created or changed: creates the missing local instances (ordinals 0..N-1)
-  // with their ports and folders, and launches those never launched. Instances beyond N are
-  // terminated. Writes the group's enrolment token file (dataDir/fleet/<group-id>/enrolment.token)
-  // on first use. Does nothing for static groups.
+  // of its standing fleet with their ports and folders, and launches those never launched.
+  // Instances beyond N are terminated. Writes the group's enrolment token file
+  // (dataDir/fleet/<group-id>/enrolment.token) on first use. Does nothing for static groups, and
+  // for blue-green groups nothing but the token file (each deployment provisions a fleet version).
   Status ensureFleet(const std::string& groupId);
+
+  // ComputeProvider, for blue-green groups with a local fleet. Fleet version instances are named
+  // "<fleetVersion>-<ordinal>" and live in dataDir/fleet/<group-id>/<instance-id>. With
+  // fleet.basePort, instance k of a fleet version of `count` gets basePort + k + j*count for the
+  // smallest j >= 0 whose ports no live instance holds. Errors: NotFound (unknown group),
+  // Conflict (a static or in-place group), InvalidArgument (empty fleet version, count < 1),
+  // AgentLaunchFailed (an agent did not start; it is marked Lost with the reason).
+  Result<std::vector<catalog::Instance>> provisionFleetVersion(const std::string& groupId,
+                                                               const std::string& fleetVersion,
+                                                               int count) override;
+  // Errors: InvalidArgument (an empty fleet version: that would be the standing fleet),
+  // InstanceProcessesSurvived (the rows are Terminated regardless; call again to retry the stop).
+  Status retireFleetVersion(const std::string& groupId, const std::string& fleetVersion,
+                            const std::string& reason) override;
   // Stops every instance of the group (no process left behind) and marks them Terminated.
   Status terminateGroup(const std::string& groupId, const auth::Principal& principal);
   // Launches a Lost local instance again, on request (the same id, port and folder).
@@ -86,6 +105,14 @@ class FleetManager {
   // Launches an instance whose row is committed, and records its process. REQUIRES: mutex_.
   Status launchInstance(const catalog::Instance& instance, const std::string& groupId,
                         const std::filesystem::path& tokenFile);
+  // Launches committed rows never launched; a row not in `createdNow` that already has a process
+  // (started before a crash, not recorded) is marked Lost instead of getting a second agent.
+  // REQUIRES: mutex_.
+  Status launchNeverLaunched(const std::vector<catalog::Instance>& toLaunch,
+                             const std::set<std::string>& createdNow, const std::string& groupId,
+                             const std::filesystem::path& tokenFile);
+  // At start: launches the fleet version's rows left Launching without a process.
+  Status resumeFleetVersion(const std::string& groupId, const std::string& fleetVersion);
   // Stops the processes of these local instances, several at a time.
   Status terminateInstances(const std::vector<catalog::Instance>& instances);
   // Commits the changes in one transaction (no audit: greenlight's own observations).

@@ -1,5 +1,6 @@
-// Bringing a local group to its specification: instance rows first (committed), then their
-// agents; the group's enrolment token made once; restarting a Lost instance on request.
+// Bringing a local group to its specification, or provisioning a blue/green fleet version:
+// instance rows first (committed), then their agents; the group's enrolment token made once;
+// restarting a Lost instance on request.
 #include <random>
 #include <set>
 
@@ -32,7 +33,21 @@ std::filesystem::path groupFolder(const FleetManagerOptions& options, const std:
   return options.dataDir / "fleet" / groupId;
 }
 
-// What ensureFleet decided in its transaction, to carry out after the commit.
+// Creates the row with a new id and its folder path, dataDir/fleet/<group-id>/<instance-id>.
+Result<Instance> createLocalInstance(catalog::Catalog& catalog, const FleetManagerOptions& options,
+                                     Instance instance) {
+  Result<Instance> created = Error{};
+  for (int attempt = 0; attempt < 5; ++attempt) {  // an id clash is astronomically rare
+    instance.id = newInstanceId();
+    instance.rootDir = (groupFolder(options, instance.groupId) / instance.id).string();
+    created = catalog.createInstance(instance);
+    if (created.ok() || created.error().code != codes::kAlreadyExists) break;
+  }
+  return created;
+}
+
+// What ensureFleet or provisionFleetVersion decided in its transaction, to carry out after the
+// commit.
 struct FleetPlan {
   std::vector<Instance> toLaunch;
   std::set<std::string> createdNow;  // ids made by this call: no process can carry them yet
@@ -111,6 +126,8 @@ Status FleetManager::ensureFleet(const std::string& groupId) {
     if (group->spec.fleet.provider != catalog::FleetProvider::Local) return Status::success();
     auto tokenFile = ensureEnrolmentTokenFile(*group);
     if (!tokenFile.ok()) return tokenFile.error();
+    // No standing fleet: each deployment provisions (and later retires) a fleet version.
+    if (group->spec.style == catalog::DeploymentStyle::BlueGreen) return Status::success();
     const int wanted = group->spec.fleet.instances;
 
     auto plan = database_.withConnection([&](store::SqliteDatabase& db) -> Result<FleetPlan> {
@@ -124,7 +141,9 @@ Status FleetManager::ensureFleet(const std::string& groupId) {
       FleetPlan decided;
       for (const auto& instance : *everyInstance) {
         if (instance.port > 0) takenPorts.insert(instance.port);
-        if (instance.groupId != groupId || instance.provider != catalog::FleetProvider::Local) {
+        // Fleet versions (left from a time the group was blue-green) are not the standing fleet.
+        if (instance.groupId != groupId || instance.provider != catalog::FleetProvider::Local ||
+            !instance.fleetVersion.empty()) {
           continue;
         }
         if (instance.ordinal >= wanted) {
@@ -153,13 +172,7 @@ Status FleetManager::ensureFleet(const std::string& groupId) {
         instance.ordinal = ordinal;
         instance.port = *port;
         instance.lifecycle = InstanceLifecycle::Launching;
-        Result<Instance> created = Error{};
-        for (int attempt = 0; attempt < 5; ++attempt) {  // an id clash is astronomically rare
-          instance.id = newInstanceId();
-          instance.rootDir = (groupFolder(options_, groupId) / instance.id).string();
-          created = catalog.createInstance(instance);
-          if (created.ok() || created.error().code != codes::kAlreadyExists) break;
-        }
+        auto created = createLocalInstance(catalog, options_, instance);
         if (!created.ok()) return created.error();
         takenPorts.insert(*port);
         decided.createdNow.insert(created->id);
@@ -173,30 +186,177 @@ Status FleetManager::ensureFleet(const std::string& groupId) {
     for (const auto& instance : plan->excess) rememberLifecycle(instance.id, InstanceLifecycle::Terminated);
     changed = !plan->excess.empty() || !plan->toLaunch.empty();
     outcome = terminateInstances(plan->excess);
-    std::vector<LifecycleChange> unrecorded;
-    std::string launchFailures;
-    for (const auto& instance : plan->toLaunch) {
-      // A row left Launching without a pid may still have an agent from before a crash: never a
-      // second one beside it.
-      if (plan->createdNow.count(instance.id) == 0 && !local_.processesOf(instance.id).empty()) {
-        unrecorded.push_back({instance.id, InstanceLifecycle::Lost,
-                              "an agent was started before the server stopped but its process "
-                              "was not recorded; restart the instance"});
-        continue;
-      }
-      if (Status launched = launchInstance(instance, groupId, *tokenFile); !launched.ok()) {
-        launchFailures += (launchFailures.empty() ? "" : "; ") + launched.error().message;
-      }
-    }
-    if (Status marked = applyLifecycleChanges(unrecorded); !marked.ok() && outcome.ok()) {
-      outcome = marked;
-    }
-    if (!launchFailures.empty() && outcome.ok()) {
-      outcome = Error{kAgentLaunchFailed, launchFailures};
-    }
+    Status launched = launchNeverLaunched(plan->toLaunch, plan->createdNow, groupId, *tokenFile);
+    if (!launched.ok() && outcome.ok()) outcome = launched;
   }
   if (changed) notifyChanged();
   return outcome;
+}
+
+Status FleetManager::launchNeverLaunched(const std::vector<Instance>& toLaunch,
+                                         const std::set<std::string>& createdNow,
+                                         const std::string& groupId,
+                                         const std::filesystem::path& tokenFile) {
+  std::vector<LifecycleChange> unrecorded;
+  std::string launchFailures;
+  for (const auto& instance : toLaunch) {
+    // A row left Launching without a pid may still have an agent from before a crash: never a
+    // second one beside it.
+    if (createdNow.count(instance.id) == 0 && !local_.processesOf(instance.id).empty()) {
+      unrecorded.push_back({instance.id, InstanceLifecycle::Lost,
+                            "an agent was started before the server stopped but its process "
+                            "was not recorded; restart the instance"});
+      continue;
+    }
+    if (Status launched = launchInstance(instance, groupId, tokenFile); !launched.ok()) {
+      launchFailures += (launchFailures.empty() ? "" : "; ") + launched.error().message;
+    }
+  }
+  if (Status marked = applyLifecycleChanges(unrecorded); !marked.ok()) return marked;
+  if (!launchFailures.empty()) return Error{kAgentLaunchFailed, launchFailures};
+  return Status::success();
+}
+
+Result<std::vector<Instance>> FleetManager::provisionFleetVersion(const std::string& groupId,
+                                                                  const std::string& fleetVersion,
+                                                                  int count) {
+  if (fleetVersion.empty()) {
+    return Error{codes::kInvalidArgument,
+                 "a fleet version must be named (<app>-<group>-vNNN); the empty name is the "
+                 "group's standing fleet"};
+  }
+  if (count < 1) {
+    return Error{codes::kInvalidArgument, "fleet version " + fleetVersion + " needs at least one "
+                                              "instance, not " + std::to_string(count)};
+  }
+  Status launched;
+  bool changed = false;
+  {
+    std::lock_guard lock(mutex_);
+    auto group = database_.withConnection([&](store::SqliteDatabase& db) {
+      return catalog::Catalog(db, clock_).getGroupById(groupId);
+    });
+    if (!group.ok()) return group.error();
+    const std::string groupName = group->spec.application + "/" + group->spec.name;
+    if (group->spec.fleet.provider != catalog::FleetProvider::Local) {
+      return Error{codes::kConflict,
+                   "group " + groupName + " has a static fleet; blue/green deployments need a "
+                   "local fleet (`fleet: {provider: local}`) to provision fleet version " +
+                       fleetVersion};
+    }
+    if (group->spec.style != catalog::DeploymentStyle::BlueGreen) {
+      return Error{codes::kConflict,
+                   "group " + groupName + " deploys in place; fleet versions are for "
+                   "`deploymentStyle: blue-green` groups, so " + fleetVersion + " was not made"};
+    }
+    auto tokenFile = ensureEnrolmentTokenFile(*group);
+    if (!tokenFile.ok()) return tokenFile.error();
+
+    auto plan = database_.withConnection([&](store::SqliteDatabase& db) -> Result<FleetPlan> {
+      catalog::Catalog catalog(db, clock_);
+      auto transaction = store::Transaction::begin(db);
+      if (!transaction.ok()) return transaction.error();
+      auto live = catalog.listAllInstances();  // Terminated instances' ports are free again
+      if (!live.ok()) return live.error();
+      std::set<int> takenPorts;
+      std::set<int> ordinals;
+      FleetPlan decided;
+      for (const auto& instance : *live) {
+        if (instance.port > 0) takenPorts.insert(instance.port);
+        if (instance.groupId != groupId || instance.fleetVersion != fleetVersion ||
+            instance.provider != catalog::FleetProvider::Local) {
+          continue;
+        }
+        ordinals.insert(instance.ordinal);
+        if (instance.lifecycle == InstanceLifecycle::Launching && instance.pid == 0) {
+          decided.toLaunch.push_back(instance);
+        }
+      }
+      std::vector<int> missing;
+      for (int ordinal = 0; ordinal < count; ++ordinal) {
+        if (ordinals.count(ordinal) == 0) missing.push_back(ordinal);
+      }
+      // With basePort, the whole block basePort + j*count .. + count-1 moves together, so the
+      // new fleet version sits beside the live one rather than on its ports.
+      int shift = 0;
+      if (const auto& basePort = group->spec.fleet.basePort; basePort && !missing.empty()) {
+        for (;; shift += count) {
+          bool free = true;
+          for (int ordinal : missing) {
+            const int port = *basePort + ordinal + shift;
+            if (port > 65535) {
+              return Error{codes::kInvalidGroupSpec,
+                           "fleet.basePort " + std::to_string(*basePort) + " leaves no free "
+                           "ports for fleet version " + fleetVersion + " of " +
+                               std::to_string(count) + " instances (ports end at 65535); "
+                               "lower basePort or retire an older fleet version"};
+            }
+            if (takenPorts.count(port) != 0) free = false;
+          }
+          if (free) break;
+        }
+      }
+      for (int ordinal : missing) {
+        std::optional<int> basePort = group->spec.fleet.basePort;
+        if (basePort) *basePort += shift;
+        auto port = choosePort(basePort, ordinal, takenPorts);
+        if (!port.ok()) return port.error();
+        Instance instance;
+        instance.groupId = groupId;
+        instance.provider = catalog::FleetProvider::Local;
+        instance.fleetVersion = fleetVersion;
+        instance.hostName = fleetVersion + "-" + std::to_string(ordinal);
+        instance.ordinal = ordinal;
+        instance.port = *port;
+        instance.lifecycle = InstanceLifecycle::Launching;
+        auto created = createLocalInstance(catalog, options_, instance);
+        if (!created.ok()) return created.error();
+        takenPorts.insert(*port);
+        decided.createdNow.insert(created->id);
+        decided.toLaunch.push_back(*created);
+      }
+      if (Status committed = transaction->commit(); !committed.ok()) return committed.error();
+      return decided;
+    });
+    if (!plan.ok()) return plan.error();
+    changed = !plan->toLaunch.empty();
+    launched = launchNeverLaunched(plan->toLaunch, plan->createdNow, groupId, *tokenFile);
+  }
+  if (changed) notifyChanged();
+  if (!launched.ok()) return launched.error();
+  return database_.withConnection([&](store::SqliteDatabase& db) {
+    return catalog::Catalog(db, clock_).listFleetVersion(groupId, fleetVersion);
+  });
+}
+
+Status FleetManager::resumeFleetVersion(const std::string& groupId,
+                                        const std::string& fleetVersion) {
+  Status launched;
+  {
+    std::lock_guard lock(mutex_);
+    auto group = database_.withConnection([&](store::SqliteDatabase& db) {
+      return catalog::Catalog(db, clock_).getGroupById(groupId);
+    });
+    if (!group.ok()) return group.error();
+    if (group->spec.fleet.provider != catalog::FleetProvider::Local) return Status::success();
+    auto tokenFile = ensureEnrolmentTokenFile(*group);
+    if (!tokenFile.ok()) return tokenFile.error();
+    auto instances = database_.withConnection([&](store::SqliteDatabase& db) {
+      return catalog::Catalog(db, clock_).listFleetVersion(groupId, fleetVersion);
+    });
+    if (!instances.ok()) return instances.error();
+    std::vector<Instance> toLaunch;
+    for (const auto& instance : *instances) {
+      if (instance.provider == catalog::FleetProvider::Local &&
+          instance.lifecycle == InstanceLifecycle::Launching && instance.pid == 0) {
+        toLaunch.push_back(instance);
+      }
+    }
+    if (toLaunch.empty()) return Status::success();
+    launched = launchNeverLaunched(toLaunch, {}, groupId, *tokenFile);
+  }
+  notifyChanged();
+  return launched;
 }
 
 Result<catalog::Instance> FleetManager::restartInstance(const std::string& instanceId,

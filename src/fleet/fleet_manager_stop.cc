@@ -1,9 +1,10 @@
-// Stopping a group's instances: marked Terminated and their tokens revoked in one audited
-// transaction, then every process of theirs stopped, several instances at a time.
+// Stopping a group's instances, or one fleet version's: marked Terminated and their tokens revoked
+// in one audited transaction, then every process of theirs stopped, several instances at a time.
 #include <atomic>
 #include <thread>
 
 #include "auth/token_store.h"
+#include "common/error_codes.h"
 #include "fleet/fleet_manager.h"
 #include "store/sqlite_transaction.h"
 
@@ -91,6 +92,71 @@ Status FleetManager::terminateGroup(const std::string& groupId, const auth::Prin
     outcome = terminateInstances(*stopping);
   }
   notifyChanged();
+  return outcome;
+}
+
+Status FleetManager::retireFleetVersion(const std::string& groupId,
+                                        const std::string& fleetVersion,
+                                        const std::string& reason) {
+  if (fleetVersion.empty()) {
+    return Error{codes::kInvalidArgument,
+                 "a fleet version to retire must be named; the empty name is the group's "
+                 "standing fleet, stopped only with the group"};
+  }
+  Status outcome;
+  bool changed = false;
+  {
+    std::lock_guard lock(mutex_);
+    auto retired = database_.withConnection(
+        [&](store::SqliteDatabase& db) -> Result<std::vector<catalog::Instance>> {
+          catalog::Catalog catalog(db, clock_);
+          auto transaction = store::Transaction::begin(db);
+          if (!transaction.ok()) return transaction.error();
+          auto instances = catalog.listFleetVersion(groupId, fleetVersion, true);
+          if (!instances.ok()) return instances.error();
+          auth::TokenStore tokens(db, clock_);
+          nlohmann::json ids = nlohmann::json::array();
+          for (const auto& instance : *instances) {
+            if (instance.lifecycle == catalog::InstanceLifecycle::Terminated) continue;
+            if (Status set = catalog.setInstanceLifecycle(
+                    instance.id, catalog::InstanceLifecycle::Terminated, reason);
+                !set.ok()) {
+              return set.error();
+            }
+            auto revoked = tokens.revokeActive(auth::Role::Agent, groupId, instance.id);
+            if (!revoked.ok()) return revoked.error();
+            ids.push_back(instance.id);
+          }
+          if (!ids.empty()) {
+            auto audited = audit_.record(db, auth::systemPrincipal(), "retire-fleet-version",
+                                         "group:" + groupId,
+                                         {{"fleetVersion", fleetVersion},
+                                          {"instances", ids},
+                                          {"reason", reason}});
+            if (!audited.ok()) return audited.error();
+          }
+          if (Status committed = transaction->commit(); !committed.ok()) return committed.error();
+          return std::move(*instances);
+        });
+    if (!retired.ok()) return retired.error();
+    std::vector<catalog::Instance> toStop;
+    for (auto& instance : *retired) {
+      const bool wasLive = instance.lifecycle != catalog::InstanceLifecycle::Terminated;
+      // Retired before but its processes survived (a crash between the commit and the stop, or a
+      // stop that failed): this call finishes the stop.
+      const bool leftBehind =
+          !wasLive && instance.provider == catalog::FleetProvider::Local &&
+          (local_.isRunning(instance.pid, instance.pidStartTime) ||
+           !local_.processesOf(instance.id).empty());
+      if (!wasLive && !leftBehind) continue;
+      changed = changed || wasLive;
+      rememberLifecycle(instance.id, catalog::InstanceLifecycle::Terminated);
+      launchedAt_.erase(instance.id);
+      toStop.push_back(std::move(instance));
+    }
+    outcome = terminateInstances(toStop);
+  }
+  if (changed) notifyChanged();
   return outcome;
 }
 

@@ -107,6 +107,25 @@ class FleetManagerFixture : public ::testing::Test {
     return group;
   }
 
+  // A local blue-green group (behind a load balancer, which the catalog only records here).
+  catalog::DeploymentGroup createBlueGreenGroup(const std::string& name, int instances,
+                                                std::optional<int> basePort = std::nullopt) {
+    catalog::GroupSpec spec;
+    spec.application = "shop";
+    spec.name = name;
+    spec.fleet.instances = instances;
+    spec.fleet.basePort = basePort;
+    spec.style = catalog::DeploymentStyle::BlueGreen;
+    spec.loadBalancer = {{"provider", "haproxy"}, {"listen", "127.0.0.1:8080"}};
+    catalog::DeploymentGroup group;
+    withCatalog([&](catalog::Catalog& catalog) {
+      auto created = catalog.createGroup(spec);
+      ASSERT_TRUE(created.ok()) << created.error().message;
+      group = *created;
+    });
+    return group;
+  }
+
   std::vector<catalog::Instance> instancesOf(const std::string& groupId,
                                              bool includeTerminated = false) {
     std::vector<catalog::Instance> instances;

@@ -8,6 +8,7 @@
 
 #include <set>
 
+#include "common/error_codes.h"
 #include "fleet/fleet_manager_fixture.h"
 
 namespace greenlight::fleet {
@@ -123,6 +124,59 @@ TEST_F(FleetManagerTest, OnlyLostLocalInstancesCanBeRestarted) {
 }
 
 // ---- with agent processes ----
+
+// ---- blue/green fleet versions, without processes ----
+
+TEST_F(FleetManagerTest, EnsureFleetMakesNoStandingFleetForABlueGreenGroup) {
+  auto group = createBlueGreenGroup("web", 2);
+  Status ensured = manager_->ensureFleet(group.id);
+  ASSERT_TRUE(ensured.ok()) << ensured.error().message;
+  EXPECT_TRUE(instancesOf(group.id, true).empty());
+  // Its fleet versions' agents enrol with the group's token all the same.
+  EXPECT_TRUE(std::filesystem::exists(data_ / "fleet" / group.id / "enrolment.token"));
+}
+
+TEST_F(FleetManagerTest, FleetVersionsNeedAKnownLocalBlueGreenGroupAndAName) {
+  auto unknown = manager_->provisionFleetVersion("dg-000000000000", "shop-web-v001", 2);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().code, codes::kNotFound);
+
+  auto fixed = createGroup("fixed", 0, std::nullopt, catalog::FleetProvider::Static);
+  auto onStatic = manager_->provisionFleetVersion(fixed.id, "shop-fixed-v001", 2);
+  ASSERT_FALSE(onStatic.ok());
+  EXPECT_EQ(onStatic.error().code, codes::kConflict);
+  EXPECT_TRUE(contains(onStatic.error().message, "needs a local fleet") ||
+              contains(onStatic.error().message, "need a local fleet"))
+      << onStatic.error().message;
+
+  auto inPlace = createGroup("web", 2);
+  auto onInPlace = manager_->provisionFleetVersion(inPlace.id, "shop-web-v001", 2);
+  ASSERT_FALSE(onInPlace.ok());
+  EXPECT_EQ(onInPlace.error().code, codes::kConflict);
+  EXPECT_TRUE(contains(onInPlace.error().message, "blue-green")) << onInPlace.error().message;
+
+  auto blueGreen = createBlueGreenGroup("bg", 2);
+  EXPECT_EQ(manager_->provisionFleetVersion(blueGreen.id, "", 2).error().code,
+            codes::kInvalidArgument);
+  EXPECT_EQ(manager_->provisionFleetVersion(blueGreen.id, "shop-bg-v001", 0).error().code,
+            codes::kInvalidArgument);
+  EXPECT_EQ(manager_->provisionFleetVersion(blueGreen.id, "../v001", 1).error().code,
+            codes::kInvalidArgument);
+  EXPECT_TRUE(instancesOf(blueGreen.id, true).empty());
+  EXPECT_TRUE(instancesOf(fixed.id, true).empty());
+  EXPECT_TRUE(instancesOf(inPlace.id, true).empty());
+}
+
+TEST_F(FleetManagerTest, RetiringNothingSucceedsButTheStandingFleetCannotBeRetired) {
+  auto group = createBlueGreenGroup("web", 2);
+  Status unknownVersion = manager_->retireFleetVersion(group.id, "shop-web-v007", "replaced");
+  EXPECT_TRUE(unknownVersion.ok()) << unknownVersion.error().message;
+  EXPECT_TRUE(manager_->retireFleetVersion("dg-000000000000", "shop-web-v001", "replaced").ok());
+  Status standing = manager_->retireFleetVersion(group.id, "", "replaced");
+  ASSERT_FALSE(standing.ok());
+  EXPECT_EQ(standing.error().code, codes::kInvalidArgument);
+  EXPECT_EQ(fleetChanges_, 0);
+}
 
 class FleetManagerIntegration : public FleetManagerFixture {};
 
@@ -433,6 +487,168 @@ TEST_F(FleetManagerIntegration, ShrinkingAGroupStopsTheInstancesBeyondItsSize) {
   EXPECT_EQ(removed.lifecycleReason, "the group was resized to 1 instances");
   EXPECT_TRUE(local_->processesOf(removed.id).empty());
   EXPECT_TRUE(local_->isRunning(instances[0].pid, instances[0].pidStartTime));
+}
+
+// ---- blue/green fleet versions, with real agents ----
+
+TEST_F(FleetManagerIntegration, ProvisionFleetVersionLaunchesEachInstanceOnce) {
+  auto group = createBlueGreenGroup("web", 2);
+  auto provisioned = manager_->provisionFleetVersion(group.id, "shop-web-v001", 2);
+  ASSERT_TRUE(provisioned.ok()) << provisioned.error().message;
+  ASSERT_EQ(provisioned->size(), 2u);
+  EXPECT_GE(fleetChanges_, 1);
+  std::set<int> ports;
+  for (int k = 0; k < 2; ++k) {
+    const auto& created = (*provisioned)[static_cast<size_t>(k)];
+    EXPECT_EQ(created.ordinal, k);
+    EXPECT_EQ(created.fleetVersion, "shop-web-v001");
+    EXPECT_EQ(created.hostName, "shop-web-v001-" + std::to_string(k));
+    EXPECT_EQ(created.provider, catalog::FleetProvider::Local);
+    EXPECT_EQ(created.rootDir, (data_ / "fleet" / group.id / created.id).string());
+    EXPECT_GT(created.port, 0);
+    ports.insert(created.port);
+    ASSERT_GT(created.pid, 0);
+    EXPECT_TRUE(local_->isRunning(created.pid, created.pidStartTime));
+    ASSERT_TRUE(agentStarted(created));
+    std::string args = readFile(std::filesystem::path(created.rootDir) / "args");
+    EXPECT_TRUE(contains(args, "--host-name\nshop-web-v001-" + std::to_string(k) + "\n"));
+    EXPECT_TRUE(contains(args, "--enrolment-token-file\n" +
+                                   (data_ / "fleet" / group.id / "enrolment.token").string()))
+        << args;
+  }
+  EXPECT_EQ(ports.size(), 2u);
+  std::vector<size_t> processCounts;
+  for (const auto& created : *provisioned) {
+    processCounts.push_back(local_->processesOf(created.id).size());
+  }
+
+  // Again (a restarted engine asking once more): the same instances, no second agent.
+  auto again = manager_->provisionFleetVersion(group.id, "shop-web-v001", 2);
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  ASSERT_EQ(again->size(), 2u);
+  for (size_t k = 0; k < 2; ++k) {
+    EXPECT_EQ((*again)[k].id, (*provisioned)[k].id);
+    EXPECT_EQ((*again)[k].pid, (*provisioned)[k].pid);
+    EXPECT_EQ(local_->processesOf((*again)[k].id).size(), processCounts[k]);
+  }
+  EXPECT_EQ(instancesOf(group.id, true).size(), 2u);
+}
+
+TEST_F(FleetManagerIntegration, FleetVersionsSitSideBySideAndRetireAlone) {
+  auto group = createBlueGreenGroup("web", 2, 22000);
+  auto blue = manager_->provisionFleetVersion(group.id, "shop-web-v001", 2);
+  ASSERT_TRUE(blue.ok()) << blue.error().message;
+  auto green = manager_->provisionFleetVersion(group.id, "shop-web-v002", 2);
+  ASSERT_TRUE(green.ok()) << green.error().message;
+  ASSERT_EQ(blue->size(), 2u);
+  ASSERT_EQ(green->size(), 2u);
+  // basePort + k for the first, shifted by one fleet's size for the one beside it.
+  EXPECT_EQ((*blue)[0].port, 22000);
+  EXPECT_EQ((*blue)[1].port, 22001);
+  EXPECT_EQ((*green)[0].port, 22002);
+  EXPECT_EQ((*green)[1].port, 22003);
+  EXPECT_EQ((*green)[0].hostName, "shop-web-v002-0");
+  for (const auto& created : *blue) ASSERT_TRUE(agentStarted(created));
+  for (const auto& created : *green) ASSERT_TRUE(agentStarted(created));
+  for (const auto& created : *blue) EXPECT_TRUE(local_->isRunning(created.pid, created.pidStartTime));
+
+  Status retired = manager_->retireFleetVersion(group.id, "shop-web-v001",
+                                                "replaced by shop-web-v002");
+  ASSERT_TRUE(retired.ok()) << retired.error().message;
+  for (const auto& created : *blue) {
+    auto now = instance(created.id);
+    EXPECT_EQ(now.lifecycle, InstanceLifecycle::Terminated);
+    EXPECT_EQ(now.lifecycleReason, "replaced by shop-web-v002");
+    EXPECT_TRUE(local_->processesOf(created.id).empty());
+    EXPECT_FALSE(local_->isRunning(created.pid, created.pidStartTime));
+  }
+  for (const auto& created : *green) {
+    auto now = instance(created.id);
+    EXPECT_NE(now.lifecycle, InstanceLifecycle::Terminated);
+    EXPECT_TRUE(local_->isRunning(created.pid, created.pidStartTime));
+    EXPECT_FALSE(local_->processesOf(created.id).empty());
+  }
+  auto audit = auditOf("group:" + group.id);
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit[0].action, "retire-fleet-version");
+  EXPECT_EQ(audit[0].details["fleetVersion"], "shop-web-v001");
+
+  // Again: nothing to do, nothing changed.
+  Status retiredAgain = manager_->retireFleetVersion(group.id, "shop-web-v001", "again");
+  ASSERT_TRUE(retiredAgain.ok()) << retiredAgain.error().message;
+  EXPECT_EQ(instance((*blue)[0].id).lifecycleReason, "replaced by shop-web-v002");
+  EXPECT_EQ(auditOf("group:" + group.id).size(), 1u);
+  for (const auto& created : *green) EXPECT_TRUE(local_->isRunning(created.pid, created.pidStartTime));
+
+  // The retired fleet's ports are free for the next one.
+  auto next = manager_->provisionFleetVersion(group.id, "shop-web-v003", 2);
+  ASSERT_TRUE(next.ok()) << next.error().message;
+  ASSERT_EQ(next->size(), 2u);
+  EXPECT_EQ((*next)[0].port, 22000);
+  EXPECT_EQ((*next)[1].port, 22001);
+}
+
+TEST_F(FleetManagerIntegration, AFleetVersionsBasePortBlockMovesPastPortsOfLiveInstances) {
+  auto other = createGroup("other", 1);
+  catalog::Instance holder;  // a live instance of another group on basePort + 1
+  holder.groupId = other.id;
+  holder.hostName = "other-0";
+  holder.port = 23001;
+  holder.rootDir = (data_ / "fleet" / other.id / "holder").string();
+  withCatalog([&](catalog::Catalog& catalog) {
+    auto created = catalog.createInstance(holder);
+    ASSERT_TRUE(created.ok()) << created.error().message;
+  });
+  auto group = createBlueGreenGroup("web", 2, 23000);
+  auto provisioned = manager_->provisionFleetVersion(group.id, "shop-web-v001", 2);
+  ASSERT_TRUE(provisioned.ok()) << provisioned.error().message;
+  ASSERT_EQ(provisioned->size(), 2u);
+  EXPECT_EQ((*provisioned)[0].port, 23002);
+  EXPECT_EQ((*provisioned)[1].port, 23003);
+}
+
+TEST_F(FleetManagerIntegration, TerminateGroupStopsEveryFleetVersion) {
+  auto group = createBlueGreenGroup("web", 1);
+  auto blue = manager_->provisionFleetVersion(group.id, "shop-web-v001", 1);
+  auto green = manager_->provisionFleetVersion(group.id, "shop-web-v002", 1);
+  ASSERT_TRUE(blue.ok() && green.ok());
+  Status stopped = manager_->terminateGroup(group.id, alice_);
+  ASSERT_TRUE(stopped.ok()) << stopped.error().message;
+  for (const auto& created : {(*blue)[0], (*green)[0]}) {
+    EXPECT_EQ(instance(created.id).lifecycle, InstanceLifecycle::Terminated);
+    EXPECT_TRUE(local_->processesOf(created.id).empty());
+  }
+}
+
+TEST_F(FleetManagerIntegration, AdoptionLaunchesFleetVersionInstancesCommittedButNeverLaunched) {
+  auto group = createBlueGreenGroup("web", 1);
+  catalog::Instance pending;
+  pending.groupId = group.id;
+  pending.fleetVersion = "shop-web-v004";
+  pending.hostName = "shop-web-v004-0";
+  pending.ordinal = 0;
+  pending.port = 21600;
+  pending.id = "i-0123456789ab";
+  pending.rootDir = (data_ / "fleet" / group.id / pending.id).string();
+  withCatalog([&](catalog::Catalog& catalog) { ASSERT_TRUE(catalog.createInstance(pending).ok()); });
+  startServer();
+  Status adopted = manager_->adoptAll();
+  ASSERT_TRUE(adopted.ok()) << adopted.error().message;
+  auto launched = instance(pending.id);
+  ASSERT_GT(launched.pid, 0);
+  EXPECT_TRUE(local_->isRunning(launched.pid, launched.pidStartTime));
+  ASSERT_TRUE(agentStarted(launched));
+  EXPECT_EQ(instancesOf(group.id).size(), 1u);
+
+  // Adopted again after another restart: the same agent, not a second one.
+  startServer();
+  ASSERT_TRUE(manager_->adoptAll().ok());
+  EXPECT_EQ(instance(pending.id).pid, launched.pid);
+  auto provisioned = manager_->provisionFleetVersion(group.id, "shop-web-v004", 1);
+  ASSERT_TRUE(provisioned.ok()) << provisioned.error().message;
+  ASSERT_EQ(provisioned->size(), 1u);
+  EXPECT_EQ((*provisioned)[0].id, pending.id);
+  EXPECT_EQ((*provisioned)[0].pid, launched.pid);
 }
 
 }  // namespace
