@@ -185,6 +185,7 @@ Status Server::Impl::start() {
       logEvent("load balancer: " + balanced.error().message);
     }
   }
+  engine->setProviders(fleetManager.get(), context->traffic);
   engine->start();
   checker = std::thread([this] { checkLoop(); });
   std::string listening = options.listenHost + ":" + std::to_string(http->port());

@@ -148,6 +148,15 @@ class ControlPlane {
         << cli("instances " + application + " " + group).output << serverLog();
   }
 
+  // A group with no standing fleet (blue/green: each deployment makes its own fleet version).
+  void createGroup(const std::string& application, const std::string& group, const std::string& yaml) {
+    fs::path file = dir_ / (group + ".yaml");
+    writeFile(file, "name: " + group + "\n" + yaml);
+    CommandResult created = cli("group create " + application + " --file " + shellQuote(file.string()));
+    ASSERT_EQ(created.exitCode, 0) << created.output << serverLog();
+    groups_.emplace_back(application, group);
+  }
+
   int onlineInstances(const std::string& application, const std::string& group) const {
     CommandResult result = cli("instances " + application + " " + group + " --output json 2>/dev/null");
     if (result.exitCode != 0) return -1;
