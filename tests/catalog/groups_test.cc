@@ -149,7 +149,9 @@ TEST_F(GroupsWithApp, SampleGroupFileCreatesAGroup) {
   EXPECT_EQ(json["id"], created->id);
   EXPECT_EQ(json["name"], "web");
   EXPECT_EQ(json["fleet"]["instances"], 4);
-  EXPECT_EQ(json["deploymentConfig"], "CodeDeployDefault.HalfAtATime");
+  EXPECT_EQ(json["deploymentConfig"], "CodeDeployDefault.AllAtOnce");
+  EXPECT_EQ(json["deploymentStyle"], "blue-green");
+  EXPECT_EQ(json["loadBalancer"]["listen"], "127.0.0.1:8080");
   EXPECT_EQ(json["createdAt"], "2026-03-01T10:00:00.000Z");
   EXPECT_EQ(json["autoRollback"]["enabled"], true);
 }
