@@ -274,7 +274,14 @@ TEST_F(BlueGreenIntegration, ANewFleetThatNeverBecomesHealthyNeverGetsARequest) 
   EXPECT_NE(message.find("GET /health"), std::string::npos) << message;
   EXPECT_EQ(report.versions.count("2"), 0u) << report.summary();
   expectNoFailure(report);
-  EXPECT_EQ(fleetInstances("sample-web-v001"), old) << "the old fleet is untouched";
+  // The old fleet is untouched: the same instances on the same ports, still on version 1.
+  json after = fleetInstances("sample-web-v001");
+  ASSERT_EQ(after.size(), old.size());
+  for (std::size_t i = 0; i < old.size(); ++i) {
+    EXPECT_EQ(after[i].value("id", ""), old[i].value("id", ""));
+    EXPECT_EQ(after[i].value("port", 0), old[i].value("port", 0));
+    EXPECT_EQ(after[i].value("currentRevision", ""), v1_);
+  }
   EXPECT_EQ(fleetInstances("sample-web-v002").size(), 0u);
 }
 

@@ -218,7 +218,13 @@ Status EmbeddedHaproxy::reloadLocked() {
   if (!previous.ok()) return previous.error();
   // Runtime changes survive the reload only through the state file.
   if (auto dumped = dumpServerStateLocked(); !dumped.ok()) return dumped;
+  // The master re-executes itself on every reload and its socket refuses connections until it
+  // is back: a reload right after another one waits for it (two seconds at most).
   auto sent = oneShotCommand(options_.dir / "master.sock", "reload");
+  for (int attempt = 0; !sent.ok() && attempt < 20; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    sent = oneShotCommand(options_.dir / "master.sock", "reload");
+  }
   if (!sent.ok()) return sent.error();
   adminSession_.disconnect();
   // The new worker must answer and serve every embedded frontend of the model.
