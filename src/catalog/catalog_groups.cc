@@ -88,6 +88,21 @@ Result<DeploymentGroup> Catalog::updateGroup(const GroupSpec& spec) {
   if (Status valid = checkGroupReferences(*this, spec); !valid.ok()) return valid.error();
   Result<DeploymentGroup> existing = getGroup(spec.application, spec.name);
   if (!existing.ok()) return existing.error();
+  if (existing->spec.style != spec.style) {
+    // In place, the instances are the group's standing fleet; blue/green, each belongs to a
+    // fleet version. Switching with instances alive would leave them serving, unmanaged.
+    Result<std::vector<Instance>> alive = listInstances(existing->id);
+    if (!alive.ok()) return alive.error();
+    if (!alive->empty()) {
+      return Error{codes::kConflict,
+                   "group " + spec.application + "/" + spec.name + " is " +
+                       toString(existing->spec.style) + " and has " +
+                       std::to_string(alive->size()) +
+                       " instance(s); deploymentStyle can change only while it has none. Delete "
+                       "the group and create it again as " + toString(spec.style) +
+                       ", or make a new group beside it"};
+    }
+  }
   WallTime now = clock_.now();
   Result<store::CachedStatement> update = db_.prepare(
       "UPDATE deployment_groups SET deployment_config = ?, spec = ?, updated_at = ? WHERE id = ?");

@@ -369,7 +369,21 @@ Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects
     });
   }
 
-  if (phase == phases::kInstalling) return false;  // the in-place part drives the lifecycle
+  if (phase == phases::kInstalling) {
+    // The in-place part drives the lifecycle; an agent that never enrols in time fails it.
+    if (!running || !passed(state.phaseStartedAt, bg.provisionTimeoutSeconds, now)) return false;
+    std::string waiting;
+    for (const auto& instance : fleet(newFleet)) {
+      if (instance.lifecycle != catalog::InstanceLifecycle::Launching) continue;
+      waiting += (waiting.empty() ? "" : ", ") + instance.id + " (" + instance.hostName + ")";
+    }
+    if (waiting.empty()) return false;
+    return fail(DeploymentStatus::Failed, "ProvisionTimeout",
+                "The new fleet " + newFleet + " was not up within provisionTimeoutSeconds (" +
+                    std::to_string(bg.provisionTimeoutSeconds) + "s): " + waiting +
+                    " never connected. Check the agents' logs (agent.log in each instance's folder).",
+                false);
+  }
 
   if (phase == phases::kRegistering) {
     Instances members = installed();

@@ -133,6 +133,31 @@ TEST_F(GroupsWithApp, SpecsBuiltInCodeAreValidatedToo) {
   EXPECT_EQ(catalog().createGroup(empty).error().code, codes::kInvalidGroupSpec);
 }
 
+TEST_F(GroupsWithApp, TheStyleChangesOnlyWhileTheGroupHasNoInstance) {
+  auto created = catalog().createGroup(spec("web"));
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  GroupSpec blueGreen = spec("web");
+  blueGreen.style = DeploymentStyle::BlueGreen;
+  blueGreen.loadBalancer = {{"provider", "haproxy"}, {"listen", "127.0.0.1:18111"}};
+  Instance instance;
+  instance.groupId = created->id;
+  instance.hostName = "web-0";
+  ASSERT_TRUE(catalog().createInstance(instance).ok());
+  auto refused = catalog().updateGroup(blueGreen);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, codes::kConflict);
+  EXPECT_NE(refused.error().message.find("deploymentStyle can change only while it has none"),
+            std::string::npos)
+      << refused.error().message;
+  EXPECT_EQ(catalog().getGroup("shop", "web")->spec.style, DeploymentStyle::InPlace);
+  auto listed = catalog().listInstances(created->id);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_TRUE(catalog().setInstanceLifecycle(listed->front().id, InstanceLifecycle::Terminated, "gone").ok());
+  auto changed = catalog().updateGroup(blueGreen);
+  ASSERT_TRUE(changed.ok()) << changed.error().message;
+  EXPECT_EQ(changed->spec.style, DeploymentStyle::BlueGreen);
+}
+
 TEST_F(GroupsWithApp, UpdatingAnUnknownGroupIsNotFound) {
   auto updated = catalog().updateGroup(spec("web"));
   ASSERT_FALSE(updated.ok());

@@ -4,6 +4,7 @@
 // flows run for real (HAProxy, agents, wrk) in tests/e2e/blue_green_test.cc.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <map>
 #include <mutex>
 
@@ -31,6 +32,8 @@ class RowCompute final : public fleet::ComputeProvider {
     std::lock_guard lock(mutex_);
     return retired_;
   }
+  // New instances stay Launching: their agents never connect.
+  void neverConnect() { launching_ = true; }
 
  private:
   template <typename Work>
@@ -44,6 +47,7 @@ class RowCompute final : public fleet::ComputeProvider {
   const Clock& clock_;
   std::mutex mutex_;
   std::vector<std::string> retired_;
+  std::atomic<bool> launching_{false};
 };
 
 class BlueGreenTest : public EngineTest {
@@ -151,7 +155,8 @@ Result<std::vector<catalog::Instance>> RowCompute::provisionFleetVersion(
       instance.hostName = fleetVersion + "-" + std::to_string(k);
       instance.ordinal = k;
       instance.port = 19000 + static_cast<int>(existing->size()) + k;
-      instance.lifecycle = catalog::InstanceLifecycle::Running;
+      instance.lifecycle = launching_ ? catalog::InstanceLifecycle::Launching
+                                      : catalog::InstanceLifecycle::Running;
       auto created = catalog.createInstance(instance);
       if (!created.ok()) return created.error();
       fleet.push_back(*created);
@@ -367,6 +372,26 @@ TEST_F(BlueGreenTest, StateSurvivesARestartMidShift) {
   reconcile();
   EXPECT_EQ(get(id).status, domain::DeploymentStatus::Succeeded) << get(id).errorMessage;
   EXPECT_NEAR(percentTo(fresh, old), 100.0, 0.01);
+}
+
+TEST_F(BlueGreenTest, AFleetWhoseAgentsNeverConnectFailsAtTheProvisionTimeout) {
+  makeBlueGreenGroup(2, "CodeDeployDefault.AllAtOnce", {{"provisionTimeoutSeconds", 60}});
+  std::vector<std::string> old = targetIds(firstFleet('a'));
+  compute_.neverConnect();
+  std::string id = deploy(addRevision('b')).id;
+  reconcile();
+  clock_.advance(std::chrono::seconds(59));
+  reconcile();
+  EXPECT_EQ(get(id).status, domain::DeploymentStatus::InProgress);
+  clock_.advance(std::chrono::seconds(2));
+  reconcile();
+  DeploymentView failed = get(id);
+  EXPECT_EQ(failed.status, domain::DeploymentStatus::Failed);
+  EXPECT_EQ(failed.errorCode, "ProvisionTimeout");
+  EXPECT_TRUE(contains(failed.errorMessage, "shop-web-v002-0")) << failed.errorMessage;
+  EXPECT_TRUE(contains(failed.errorMessage, "never connected")) << failed.errorMessage;
+  EXPECT_EQ(compute_.retired(), std::vector<std::string>{"shop-web-v002"});
+  EXPECT_GT(weightOf(old), 0) << "the old fleet keeps serving";
 }
 
 TEST_F(BlueGreenTest, InPlaceGroupsRefuseATrafficRouting) {
