@@ -3,10 +3,17 @@
 // deployment. Each test checks that not one request failed, that the served versions (read from
 // the responses) follow the intended split at each step, and which fleet serves at the end.
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <cmath>
+#include <cstring>
+#include <map>
 #include <set>
+#include <sstream>
 #include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -67,9 +74,46 @@ class BlueGreenIntegration : public ::testing::Test {
     ASSERT_TRUE(load_->start().ok()) << load_->output();
   }
 
+  // The load of the whole test, added up over its windows (see window()).
   LoadReport stopLoad() {
     Result<LoadReport> report = load_->stop();
     EXPECT_TRUE(report.ok()) << (report.ok() ? "" : report.error().message) << "\n" << load_->output();
+    if (report.ok()) add(*report);
+    return total_;
+  }
+
+  void add(const LoadReport& report) {
+    total_.requests += report.requests;
+    total_.sent += report.sent;
+    total_.non2xx += report.non2xx;
+    total_.socketErrors.connect += report.socketErrors.connect;
+    total_.socketErrors.read += report.socketErrors.read;
+    total_.socketErrors.write += report.socketErrors.write;
+    total_.socketErrors.timeout += report.socketErrors.timeout;
+    for (const auto& [version, count] : report.versions) total_.versions[version] += count;
+    total_.unversioned += report.unversioned;
+  }
+
+  // A window of the load that falls wholly inside one step: the running load is stopped, a
+  // bounded one runs for two seconds (its responses are what the window measures), then the
+  // running load starts again. Every window counts toward the test's failures.
+  LoadReport window() {
+    bool running = load_ != nullptr;
+    if (running) {
+      Result<LoadReport> before = load_->stop();
+      EXPECT_TRUE(before.ok()) << load_->output();
+      if (before.ok()) add(*before);
+    }
+    LoadOptions options;
+    options.url = frontend_;
+    options.duration = std::chrono::seconds(2);
+    options.connections = 8;
+    LoadGenerator measured(options);
+    EXPECT_TRUE(measured.start().ok()) << measured.output();
+    Result<LoadReport> report = measured.wait();
+    EXPECT_TRUE(report.ok()) << (report.ok() ? "" : report.error().message) << measured.output();
+    if (report.ok()) add(*report);
+    if (running) startLoad();
     return report.ok() ? *report : LoadReport{};
   }
 
@@ -104,11 +148,90 @@ class BlueGreenIntegration : public ::testing::Test {
     });
   }
 
-  // The share (percent) of `n` responses served by `version`.
+  // The share (percent) of `n` responses served by `version`, read from the responses.
   double shareOf(const std::string& version, int n = 400) {
     VersionSample sample = sampleVersions(frontend_, n);
     EXPECT_EQ(sample.failures, 0) << sample.lastError;
     return 100.0 * sample.versions[version] / n;
+  }
+
+  // HAProxy's own count of requests each member has been sent (`show stat`, stot), by instance.
+  std::map<std::string, long long> servedByMember() {
+    std::map<std::string, long long> served;
+    int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::string path = (plane_.data() / "haproxy/admin.sock").string();
+    std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+      ::close(fd);
+      ADD_FAILURE() << "cannot connect to " << path;
+      return served;
+    }
+    const char command[] = "show stat\n";
+    EXPECT_EQ(::write(fd, command, sizeof command - 1), static_cast<ssize_t>(sizeof command - 1));
+    std::string text;
+    char buffer[8192];
+    for (ssize_t n; (n = ::read(fd, buffer, sizeof buffer)) > 0;) text.append(buffer, static_cast<std::size_t>(n));
+    ::close(fd);
+    std::istringstream lines(text);
+    std::string line;
+    std::vector<std::string> header;
+    auto split = [](const std::string& row) {
+      std::vector<std::string> fields;
+      std::stringstream in(row);
+      for (std::string field; std::getline(in, field, ',');) fields.push_back(field);
+      return fields;
+    };
+    while (std::getline(lines, line)) {
+      if (line.rfind("# ", 0) == 0) {
+        header = split(line.substr(2));
+        continue;
+      }
+      std::vector<std::string> fields = split(line);
+      auto column = [&](const std::string& name) -> std::string {
+        auto at = std::find(header.begin(), header.end(), name);
+        auto index = static_cast<std::size_t>(at - header.begin());
+        return at == header.end() || index >= fields.size() ? "" : fields[index];
+      };
+      std::string server = column("svname");
+      if (server.rfind("i-", 0) != 0) continue;
+      served[server] = std::stoll(column("stot").empty() ? "0" : column("stot"));
+    }
+    return served;
+  }
+
+  // The share of requests HAProxy sent to `fleetVersion`'s members while `traffic` ran, from its
+  // per-server counters (not from greenlight's bookkeeping).
+  double statShareOf(const std::string& fleetVersion, const std::function<void()>& traffic) {
+    std::set<std::string> members = remembered_[fleetVersion];
+    if (members.empty()) {
+      for (const auto& instance : fleetInstances(fleetVersion)) members.insert(instance.value("id", ""));
+    }
+    std::map<std::string, long long> before = servedByMember();
+    traffic();
+    std::map<std::string, long long> after = servedByMember();
+    long long total = 0, ours = 0;
+    for (const auto& [server, count] : after) {
+      long long delta = count - (before.count(server) ? before[server] : 0);
+      total += delta;
+      if (members.count(server)) ours += delta;
+    }
+    EXPECT_GT(total, 0);
+    return total == 0 ? 0 : 100.0 * static_cast<double>(ours) / static_cast<double>(total);
+  }
+
+  // The split checked both ways over one window of load: from the versions in the responses,
+  // and from HAProxy's per-server counters.
+  void expectSplit(double percentToV2) {
+    LoadReport measured;
+    double fromStat = statShareOf("sample-web-v002", [&] { measured = window(); });
+    ASSERT_GT(measured.requests, 500) << measured.summary();
+    EXPECT_EQ(measured.failures(), 0) << measured.summary();
+    double fromResponses = 100.0 * static_cast<double>(measured.versions["2"]) /
+                           static_cast<double>(measured.requests);
+    EXPECT_NEAR(fromResponses, percentToV2, 2.5) << "from the responses: " << measured.summary();
+    EXPECT_NEAR(fromStat, percentToV2, 2.5) << "from HAProxy's show stat";
   }
 
   std::string deploy(const std::string& sha) {
@@ -138,6 +261,9 @@ class BlueGreenIntegration : public ::testing::Test {
   std::string frontend_;
   std::string v1_;
   std::unique_ptr<LoadGenerator> load_;
+  LoadReport total_;
+  // Members by fleet version, for checks while the server is down.
+  std::map<std::string, std::set<std::string>> remembered_;
 };
 
 TEST_F(BlueGreenIntegration, AllAtOnceUnderLoadFailsNoRequestAndRetiresTheOldFleet) {
@@ -165,7 +291,7 @@ TEST_F(BlueGreenIntegration, CanaryTenPercentThenAllAfterContinue) {
   startLoad();
   std::string id = deploy(v2);
   json paused = waitForPause(id, 1);
-  EXPECT_NEAR(shareOf("2"), 10.0, 3.0) << paused.dump(2);
+  expectSplit(10.0);
   EXPECT_NE(paused.at("blueGreen").value("waitingFor", "").find("greenlight continue"), std::string::npos);
   ASSERT_EQ(plane_.cli("continue " + id).exitCode, 0);
   json finished = waitForEnd(id);
@@ -182,7 +308,8 @@ TEST_F(BlueGreenIntegration, LinearFourTimesTwentyFivePercent) {
   std::string id = deploy(v2);
   for (int step = 0; step < 3; ++step) {
     json paused = waitForPause(id, 2 * step + 1);
-    EXPECT_NEAR(shareOf("2"), 25.0 * (step + 1), 4.0) << "step " << step << "\n" << paused.dump(2);
+    SCOPED_TRACE("step " + std::to_string(step));
+    expectSplit(25.0 * (step + 1));
     ASSERT_EQ(plane_.cli("continue " + id).exitCode, 0);
   }
   json finished = waitForEnd(id);
@@ -224,10 +351,10 @@ TEST_F(BlueGreenIntegration, AHealthFailureHalfwayThroughALinearShiftRollsBackAu
   startLoad();
   std::string id = deploy(v2);
   waitForPause(id, 1);
-  EXPECT_NEAR(shareOf("2"), 25.0, 4.0);
+  expectSplit(25.0);
   ASSERT_EQ(plane_.cli("continue " + id).exitCode, 0);
   waitForPause(id, 3);
-  EXPECT_NEAR(shareOf("2"), 50.0, 4.0);
+  expectSplit(50.0);
   // One instance of the new fleet starts failing its health check.
   json fresh = fleetInstances("sample-web-v002");
   ASSERT_EQ(fresh.size(), static_cast<std::size_t>(kInstances));
@@ -314,19 +441,66 @@ TEST_F(BlueGreenIntegration, HaproxyReloadedMidShiftLosesNothing) {
   startLoad();
   std::string id = deploy(v2);
   waitForPause(id, 1);
-  EXPECT_NEAR(shareOf("2"), 20.0, 3.5);
+  expectSplit(20.0);
   // A graceful reload (SIGUSR2 to the master): the new workers start from the generated
   // configuration and the saved server state, so the split and the members survive.
   int master = std::stoi(readFile(plane_.data() / "haproxy/haproxy.pid"));
   ASSERT_EQ(::kill(master, SIGUSR2), 0);
   ASSERT_TRUE(waitFor([&] { return shareOf("2", 200) > 0; }, std::chrono::seconds(10)));
-  EXPECT_NEAR(shareOf("2"), 20.0, 3.5) << "the split survives the reload";
+  expectSplit(20.0);  // the split survives the reload
   ASSERT_EQ(plane_.cli("continue " + id).exitCode, 0);
   json finished = waitForEnd(id);
   EXPECT_EQ(shareOf("2", 100), 100.0);
   LoadReport report = stopLoad();
   EXPECT_EQ(finished.value("status", ""), "Succeeded") << finished.dump(2);
   expectNoFailure(report);
+}
+
+TEST_F(BlueGreenIntegration, TheServerKilledMidShiftResumesAndNoRequestFails) {
+  begin("canary-crash", "{terminationWaitSeconds: 1}", false, "20,pause,100");
+  std::string v2 = plane_.push("sample", plane_.sampleRevision("2"));
+  startLoad();
+  std::string id = deploy(v2);
+  waitForPause(id, 1);
+  for (const auto& instance : fleetInstances("sample-web-v002")) {
+    remembered_["sample-web-v002"].insert(instance.value("id", ""));
+  }
+  plane_.killServer(SIGKILL);
+  // HAProxy outlives the server: the split holds while nobody drives it.
+  expectSplit(20.0);
+  plane_.startServer();
+  json resumed = waitForPause(id, 1);
+  EXPECT_EQ(resumed.at("blueGreen").value("trafficPercent", 0), 20) << resumed.dump(2);
+  ASSERT_EQ(plane_.cli("continue " + id).exitCode, 0);
+  json finished = waitForEnd(id);
+  EXPECT_EQ(shareOf("2", 100), 100.0);
+  LoadReport report = stopLoad();
+  EXPECT_EQ(finished.value("status", ""), "Succeeded") << finished.dump(2) << plane_.serverLog();
+  expectNoFailure(report);
+  EXPECT_EQ(fleetInstances("sample-web-v001").size(), 0u);
+}
+
+TEST_F(BlueGreenIntegration, HaproxyKilledMidShiftComesBackWithTheSplit) {
+  begin("canary-restart", "{terminationWaitSeconds: 1}", false, "20,pause,100");
+  std::string v2 = plane_.push("sample", plane_.sampleRevision("2"));
+  std::string id = deploy(v2);
+  waitForPause(id, 1);
+  expectSplit(20.0);
+  // SIGKILL to HAProxy's master and its workers: requests in between fail (nothing listens), so
+  // this test runs no load; the server's supervision starts it again from the configuration it
+  // keeps in step and the saved server state.
+  int master = std::stoi(readFile(plane_.data() / "haproxy/haproxy.pid"));
+  runCommand("pkill -KILL -P " + std::to_string(master));
+  ASSERT_EQ(::kill(master, SIGKILL), 0);
+  ASSERT_TRUE(waitFor([&] { return sampleVersions(frontend_, 20, std::chrono::milliseconds(500)).failures == 0; },
+                      std::chrono::seconds(30)))
+      << plane_.serverLog();
+  EXPECT_NE(std::stoi(readFile(plane_.data() / "haproxy/haproxy.pid")), master);
+  expectSplit(20.0);
+  ASSERT_EQ(plane_.cli("continue " + id).exitCode, 0);
+  json finished = waitForEnd(id);
+  EXPECT_EQ(finished.value("status", ""), "Succeeded") << finished.dump(2);
+  EXPECT_EQ(shareOf("2", 100), 100.0);
 }
 
 }  // namespace

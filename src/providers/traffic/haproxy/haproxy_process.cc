@@ -55,6 +55,9 @@ Status launchDetached(const std::string& binary, const ProcessPaths& paths) {
     ::dup2(nullFd, 0);
     ::dup2(logFd, 1);
     ::dup2(logFd, 2);
+    // Nothing else of greenlight's may reach HAProxy: it outlives the server, and an inherited
+    // listening socket would keep the server's port, so a restarted server could not bind it.
+    ::close_range(3, ~0U, 0);
     ::execvp(argv[0], argv.data());
     static const char kMessage[] = "greenlight: cannot exec haproxy\n";
     [[maybe_unused]] auto ignored = ::write(2, kMessage, sizeof(kMessage) - 1);
