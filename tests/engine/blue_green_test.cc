@@ -394,6 +394,110 @@ TEST_F(BlueGreenTest, AFleetWhoseAgentsNeverConnectFailsAtTheProvisionTimeout) {
   EXPECT_GT(weightOf(old), 0) << "the old fleet keeps serving";
 }
 
+TEST_F(BlueGreenTest, ReadyWaitHoldsTrafficUntilContinueAndStopsAtItsDeadline) {
+  makeBlueGreenGroup(2, "CodeDeployDefault.AllAtOnce",
+                     {{"readyAction", "wait"}, {"readyTimeoutSeconds", 600}, {"terminationWaitSeconds", 1}});
+  // The first fleet waits too.
+  std::string first = deploy(addRevision('a')).id;
+  reconcile();
+  installAndPass(first);
+  ASSERT_EQ(get(first).status, domain::DeploymentStatus::Ready);
+  ASSERT_TRUE(engine_->continueDeployment(first, principal_).ok());
+  reconcile();
+  ASSERT_EQ(get(first).status, domain::DeploymentStatus::Succeeded) << get(first).errorMessage;
+  std::vector<std::string> old = targetIds(first);
+  // Waits at Ready, without traffic, until someone continues.
+  std::string id = deploy(addRevision('b')).id;
+  reconcile();
+  std::vector<std::string> fresh = targetIds(id);
+  installAndPass(id);
+  DeploymentView ready = get(id);
+  EXPECT_EQ(ready.status, domain::DeploymentStatus::Ready);
+  EXPECT_TRUE(contains(ready.blueGreen["waitingFor"].get<std::string>(), "greenlight continue"));
+  ASSERT_TRUE(ready.blueGreen["waitUntil"].is_string()) << ready.blueGreen.dump();
+  EXPECT_EQ(weightOf(fresh), 0);
+  ASSERT_TRUE(engine_->continueDeployment(id, principal_).ok());
+  reconcile();
+  EXPECT_NEAR(percentTo(fresh, old), 100.0, 0.01);
+  clock_.advance(std::chrono::seconds(2));
+  reconcile();
+  ASSERT_EQ(get(id).status, domain::DeploymentStatus::Succeeded) << get(id).errorMessage;
+  // Nobody continues the next one: it stops at the deadline and its fleet goes.
+  std::string late = deploy(addRevision('c')).id;
+  reconcile();
+  std::vector<std::string> third = targetIds(late);
+  installAndPass(late);
+  ASSERT_EQ(get(late).status, domain::DeploymentStatus::Ready);
+  clock_.advance(std::chrono::seconds(601));
+  reconcile();
+  DeploymentView stopped = get(late);
+  EXPECT_EQ(stopped.status, domain::DeploymentStatus::Stopped);
+  EXPECT_EQ(stopped.errorCode, "ReadyTimeout");
+  EXPECT_EQ(weightOf(third), 0);
+  EXPECT_NEAR(percentTo(fresh, third), 100.0, 0.01) << "v002 still serves";
+  EXPECT_EQ(compute_.retired(), (std::vector<std::string>{"shop-web-v001", "shop-web-v003"}));
+}
+
+TEST_F(BlueGreenTest, KeepAliveKeepsOldFleetsDeregisteredUpToMaxRemainingFleets) {
+  makeBlueGreenGroup(1, "CodeDeployDefault.AllAtOnce",
+                     {{"originalFleetAction", "keep-alive"}, {"maxRemainingFleets", 1},
+                      {"terminationWaitSeconds", 1}});
+  std::vector<std::string> v1 = targetIds(firstFleet('a'));
+  auto ship = [&](char fill) {
+    std::string id = deploy(addRevision(fill)).id;
+    reconcile();
+    installAndPass(id);
+    clock_.advance(std::chrono::seconds(2));
+    reconcile();
+    EXPECT_EQ(get(id).status, domain::DeploymentStatus::Succeeded) << get(id).errorMessage;
+    return id;
+  };
+  std::string second = ship('b');
+  std::vector<std::string> v2 = targetIds(second);
+  // v001 is kept alive, out of the pool.
+  EXPECT_TRUE(compute_.retired().empty());
+  EXPECT_FALSE(traffic_.findMember(pool(), v1[0]));
+  std::string third = ship('c');
+  std::vector<std::string> v3 = targetIds(third);
+  // Only the newest old fleet (v002) survives; v001 goes.
+  EXPECT_EQ(compute_.retired(), std::vector<std::string>{"shop-web-v001"});
+  EXPECT_FALSE(traffic_.findMember(pool(), v2[0]));
+  // Rolling back brings the kept fleet back into the pool: a switch, not a redeploy.
+  auto rollback = engine_->rollback("shop", "web", std::nullopt, principal_);
+  ASSERT_TRUE(rollback.ok()) << rollback.error().message;
+  reconcile();
+  traffic_.setHealth(v2[0], true, "L7OK", "");
+  reconcile();
+  DeploymentView back = get(rollback->id);
+  EXPECT_EQ(back.status, domain::DeploymentStatus::Succeeded) << back.errorMessage;
+  EXPECT_EQ(back.blueGreen["fleetVersion"], "shop-web-v002");
+  EXPECT_TRUE(back.targets.empty()) << "nothing was installed";
+  EXPECT_NEAR(percentTo(v2, v3), 100.0, 0.01);
+  EXPECT_EQ(compute_.retired(), (std::vector<std::string>{"shop-web-v001", "shop-web-v003"}));
+}
+
+TEST_F(BlueGreenTest, StopWithRollbackMidShiftSwitchesBack) {
+  makeStepsConfig("half", {domain::TrafficStep::weight(50), domain::TrafficStep::pause(),
+                           domain::TrafficStep::weight(100)});
+  makeBlueGreenGroup(2, "half");
+  std::vector<std::string> old = targetIds(firstFleet('a'));
+  std::string id = deploy(addRevision('b')).id;
+  reconcile();
+  std::vector<std::string> fresh = targetIds(id);
+  installAndPass(id);
+  EXPECT_NEAR(percentTo(fresh, old), 50.0, 0.5);
+  auto stopped = engine_->stopDeployment(id, /*rollback=*/true, principal_);
+  ASSERT_TRUE(stopped.ok()) << stopped.error().message;
+  reconcile();
+  EXPECT_EQ(percentTo(fresh, old), 0.0);
+  DeploymentView undone = get(id);
+  EXPECT_EQ(undone.status, domain::DeploymentStatus::Stopped);
+  ASSERT_TRUE(undone.rolledBackBy.has_value());
+  EXPECT_EQ(get(*undone.rolledBackBy).status, domain::DeploymentStatus::Succeeded);
+  EXPECT_EQ(get(*undone.rolledBackBy).revision, std::string(64, 'a'));
+  EXPECT_EQ(compute_.retired(), std::vector<std::string>{"shop-web-v002"});
+}
+
 TEST_F(BlueGreenTest, InPlaceGroupsRefuseATrafficRouting) {
   makeGroup(2);
   makeStepsConfig("steps", {domain::TrafficStep::weight(100)});
