@@ -148,6 +148,12 @@ std::vector<SpecProblem> checkGroupSpec(const GroupSpec& spec) {
                         "blue-green needs a load balancer to move traffic between fleets; add "
                         "`loadBalancer: {provider: haproxy, listen: 127.0.0.1:8080}`"});
   }
+  if (spec.style == DeploymentStyle::BlueGreen && spec.fleet.provider == FleetProvider::Static) {
+    problems.push_back({"fleet.provider",
+                        "blue-green provisions a new fleet version for every deployment, which "
+                        "a static fleet cannot do; use `fleet: {provider: local}`, or "
+                        "`deploymentStyle: in-place` with a load balancer for your own hosts"});
+  }
   if (!spec.blueGreen.is_null() && spec.style != DeploymentStyle::BlueGreen) {
     problems.push_back({"blueGreen", "only applies with `deploymentStyle: blue-green`"});
   }

@@ -181,6 +181,14 @@ TEST(GroupSpecYaml, BlueGreenWithoutAnyLoadBalancerIsRefusedNamingIt) {
   EXPECT_TRUE(contains(message, "loadBalancer")) << message;
 }
 
+TEST(GroupSpecYaml, BlueGreenOnAStaticFleetIsRefusedNamingTheProvider) {
+  std::string message = yamlError(
+      "name: web\nfleet: {provider: static, tags: {role: web}}\ndeploymentStyle: blue-green\n"
+      "loadBalancer: {provider: haproxy, listen: 127.0.0.1:8080}\n");
+  EXPECT_TRUE(contains(message, "fleet.provider")) << message;
+  EXPECT_TRUE(contains(message, "a static fleet cannot do")) << message;
+}
+
 TEST(GroupSpecYaml, StaticFleetRefusesLocalKeys) {
   std::string message =
       yamlError("name: web\nfleet:\n  provider: static\n  instances: 3\n  basePort: 9000\n");
