@@ -509,7 +509,7 @@ Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects
     if (!state.continueRequested && !passed(state.phaseStartedAt, bg.terminationWaitSeconds, now)) {
       return false;
     }
-    return commit([&](store::SqliteDatabase& db, rows::DeploymentRow&, BlueGreenState& fresh) -> Status {
+    return commit([&](store::SqliteDatabase&, rows::DeploymentRow&, BlueGreenState& fresh) -> Status {
       fresh.phase = phases::kRetiring;
       fresh.phaseStartedAt = now;
       fresh.continueRequested = false;
@@ -519,8 +519,6 @@ Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects
       if (bg.keepOriginalAlive) {
         // Keep the newest maxRemainingFleets old fleet versions running (deregistered); retire
         // the older ones.
-        auto deployments = rows::blueGreenDeployments(db, group.id);
-        if (!deployments.ok()) return deployments.error();
         std::vector<std::string> alive;
         for (const auto& [name, instances] : snap.fleets) {
           if (name != fresh.fleetVersion && !instances.empty()) alive.push_back(name);

@@ -43,6 +43,32 @@ void changeBlueGreen(DeploymentView& view, const std::function<void(BlueGreenSta
   view.blueGreen = toJson(state);
 }
 
+// Ends a deployment that is not final as Stopped (saved by the caller): targets not started are
+// Skipped with `skipped` as their message, a blue/green one switches traffic back. Returns how many
+// instances are still in flight (they finish their lifecycle).
+Result<int> markStopped(store::SqliteDatabase& db, rows::DeploymentRow& row, WallTime now,
+                        const std::string& message, const std::string& skipped) {
+  Result<std::vector<rows::TargetRow>> targets = rows::loadTargets(db, row.view.id);
+  if (!targets.ok()) return targets.error();
+  int inFlight = 0;
+  for (auto& target : *targets) {
+    if (target.status == domain::InstanceStatus::InProgress) ++inFlight;
+    if (target.status != domain::InstanceStatus::Pending) continue;
+    target.status = domain::InstanceStatus::Skipped;
+    target.endedAt = now;
+    target.message = skipped;
+    if (Status saved = rows::saveTarget(db, target); !saved.ok()) return saved.error();
+  }
+  DeploymentView& view = row.view;
+  view.stopRequested = true;
+  view.status = domain::DeploymentStatus::Stopped;
+  view.endedAt = now;
+  view.errorCode = "DeploymentStopped";
+  view.errorMessage = message;
+  changeBlueGreen(view, [&](BlueGreenState& state) { state.switchRequestedAt = now; });
+  return inFlight;
+}
+
 }  // namespace
 
 Engine::Engine(store::SerializedSqliteDatabase& database, const Clock& clock,
@@ -182,26 +208,12 @@ Result<DeploymentView> Engine::stopDeployment(const std::string& id, bool rollba
                                              "group back instead"};
         }
         WallTime now = impl_->clock.now();
-        Result<std::vector<rows::TargetRow>> targets = rows::loadTargets(db, id);
-        if (!targets.ok()) return targets.error();
-        int inFlight = 0;
-        for (auto& target : *targets) {
-          if (target.status == domain::InstanceStatus::InProgress) ++inFlight;
-          if (target.status != domain::InstanceStatus::Pending) continue;
-          target.status = domain::InstanceStatus::Skipped;
-          target.endedAt = now;
-          target.message = "Not deployed: the deployment was stopped.";
-          if (Status saved = rows::saveTarget(db, target); !saved.ok()) return saved.error();
-        }
-        view.stopRequested = true;
+        Result<int> inFlight = markStopped(db, *row, now, "Stopped by " + principal.name + ".",
+                                           "Not deployed: the deployment was stopped.");
+        if (!inFlight.ok()) return inFlight.error();
         row->stopRollback = rollback;
-        changeBlueGreen(view, [&](BlueGreenState& state) { state.switchRequestedAt = now; });
-        view.status = domain::DeploymentStatus::Stopped;
-        view.endedAt = now;
-        view.errorCode = "DeploymentStopped";
-        view.errorMessage = "Stopped by " + principal.name + ".";
-        if (inFlight > 0) {
-          view.errorMessage += " " + std::to_string(inFlight) +
+        if (*inFlight > 0) {
+          view.errorMessage += " " + std::to_string(*inFlight) +
                                " instance(s) already in progress finish their lifecycle.";
         }
         Result<catalog::DeploymentGroup> group = catalog.getGroupById(view.groupId);
@@ -274,22 +286,10 @@ Result<DeploymentView> Engine::rollback(const std::string& application, const st
           if (undone.view.strategy == "blue-green" && !domain::isFinal(undone.view.status)) {
             // Rolling back a blue/green deployment under way stops it: traffic goes back to
             // the previous fleet at once (its driver unwinds), and the rollback records it.
-            WallTime now = impl_->clock.now();
-            undone.view.stopRequested = true;
-            undone.view.status = domain::DeploymentStatus::Stopped;
-            undone.view.endedAt = now;
-            undone.view.errorCode = "DeploymentStopped";
-            undone.view.errorMessage = "Rolled back by " + principal.name + ".";
-            changeBlueGreen(undone.view, [&](BlueGreenState& state) { state.switchRequestedAt = now; });
-            auto targets = rows::loadTargets(db, undone.view.id);
-            if (!targets.ok()) return targets.error();
-            for (auto& target : *targets) {
-              if (target.status != domain::InstanceStatus::Pending) continue;
-              target.status = domain::InstanceStatus::Skipped;
-              target.endedAt = now;
-              target.message = "Not deployed: the deployment was rolled back.";
-              if (Status saved = rows::saveTarget(db, target); !saved.ok()) return saved.error();
-            }
+            Result<int> stopped =
+                markStopped(db, undone, impl_->clock.now(), "Rolled back by " + principal.name + ".",
+                            "Not deployed: the deployment was rolled back.");
+            if (!stopped.ok()) return stopped.error();
           }
           row = impl_->createRollbackOf(db, undone, sha, principal.name);
           if (!row.ok()) return row.error();

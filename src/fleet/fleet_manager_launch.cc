@@ -33,9 +33,19 @@ std::filesystem::path groupFolder(const FleetManagerOptions& options, const std:
   return options.dataDir / "fleet" / groupId;
 }
 
-// Creates the row with a new id and its folder path, dataDir/fleet/<group-id>/<instance-id>.
+// Creates the Launching row of local instance `ordinal` (host name "<hostPrefix>-<ordinal>") with
+// a new id and its folder path, dataDir/fleet/<group-id>/<instance-id>.
 Result<Instance> createLocalInstance(catalog::Catalog& catalog, const FleetManagerOptions& options,
-                                     Instance instance) {
+                                     const std::string& groupId, const std::string& fleetVersion,
+                                     const std::string& hostPrefix, int ordinal, int port) {
+  Instance instance;
+  instance.groupId = groupId;
+  instance.provider = catalog::FleetProvider::Local;
+  instance.fleetVersion = fleetVersion;
+  instance.hostName = hostPrefix + "-" + std::to_string(ordinal);
+  instance.ordinal = ordinal;
+  instance.port = port;
+  instance.lifecycle = InstanceLifecycle::Launching;
   Result<Instance> created = Error{};
   for (int attempt = 0; attempt < 5; ++attempt) {  // an id clash is astronomically rare
     instance.id = newInstanceId();
@@ -52,6 +62,11 @@ struct FleetPlan {
   std::vector<Instance> toLaunch;
   std::set<std::string> createdNow;  // ids made by this call: no process can carry them yet
   std::vector<Instance> excess;      // marked Terminated; their processes still to stop
+
+  void created(const Instance& instance) {
+    createdNow.insert(instance.id);
+    toLaunch.push_back(instance);
+  }
 };
 
 }  // namespace
@@ -165,18 +180,11 @@ Status FleetManager::ensureFleet(const std::string& groupId) {
         if (ordinals.count(ordinal) != 0) continue;
         auto port = choosePort(group->spec.fleet.basePort, ordinal, takenPorts);
         if (!port.ok()) return port.error();
-        Instance instance;
-        instance.groupId = groupId;
-        instance.provider = catalog::FleetProvider::Local;
-        instance.hostName = group->spec.name + "-" + std::to_string(ordinal);
-        instance.ordinal = ordinal;
-        instance.port = *port;
-        instance.lifecycle = InstanceLifecycle::Launching;
-        auto created = createLocalInstance(catalog, options_, instance);
+        auto created = createLocalInstance(catalog, options_, groupId, "", group->spec.name,
+                                           ordinal, *port);
         if (!created.ok()) return created.error();
         takenPorts.insert(*port);
-        decided.createdNow.insert(created->id);
-        decided.toLaunch.push_back(*created);
+        decided.created(*created);
       }
       if (Status committed = transaction->commit(); !committed.ok()) return committed.error();
       return decided;
@@ -301,19 +309,11 @@ Result<std::vector<Instance>> FleetManager::provisionFleetVersion(const std::str
         if (basePort) *basePort += shift;
         auto port = choosePort(basePort, ordinal, takenPorts);
         if (!port.ok()) return port.error();
-        Instance instance;
-        instance.groupId = groupId;
-        instance.provider = catalog::FleetProvider::Local;
-        instance.fleetVersion = fleetVersion;
-        instance.hostName = fleetVersion + "-" + std::to_string(ordinal);
-        instance.ordinal = ordinal;
-        instance.port = *port;
-        instance.lifecycle = InstanceLifecycle::Launching;
-        auto created = createLocalInstance(catalog, options_, instance);
+        auto created = createLocalInstance(catalog, options_, groupId, fleetVersion, fleetVersion,
+                                           ordinal, *port);
         if (!created.ok()) return created.error();
         takenPorts.insert(*port);
-        decided.createdNow.insert(created->id);
-        decided.toLaunch.push_back(*created);
+        decided.created(*created);
       }
       if (Status committed = transaction->commit(); !committed.ok()) return committed.error();
       return decided;

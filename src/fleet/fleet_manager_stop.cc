@@ -15,6 +15,27 @@ namespace {
 // group's teardown near one grace period rather than one per instance.
 constexpr size_t kParallelStops = 16;
 
+// Marks the instances not yet Terminated so with `reason` and revokes their agent credentials
+// (agent tokens are named by instance id: none may outlive its instance); their ids.
+Result<nlohmann::json> markTerminated(catalog::Catalog& catalog, auth::TokenStore& tokens,
+                                      const std::string& groupId,
+                                      const std::vector<catalog::Instance>& instances,
+                                      const std::string& reason) {
+  nlohmann::json ids = nlohmann::json::array();
+  for (const auto& instance : instances) {
+    if (instance.lifecycle == catalog::InstanceLifecycle::Terminated) continue;
+    if (Status set = catalog.setInstanceLifecycle(instance.id,
+                                                  catalog::InstanceLifecycle::Terminated, reason);
+        !set.ok()) {
+      return set.error();
+    }
+    auto revoked = tokens.revokeActive(auth::Role::Agent, groupId, instance.id);
+    if (!revoked.ok()) return revoked.error();
+    ids.push_back(instance.id);
+  }
+  return ids;
+}
+
 }  // namespace
 
 Status FleetManager::terminateInstances(const std::vector<catalog::Instance>& instances) {
@@ -57,19 +78,9 @@ Status FleetManager::terminateGroup(const std::string& groupId, const auth::Prin
           auto instances = catalog.listInstances(groupId);
           if (!instances.ok()) return instances.error();
           auth::TokenStore tokens(db, clock_);
-          nlohmann::json stopped = nlohmann::json::array();
-          const std::string reason = "stopped with its group by " + principal.name;
-          for (const auto& instance : *instances) {
-            if (Status set = catalog.setInstanceLifecycle(
-                    instance.id, catalog::InstanceLifecycle::Terminated, reason);
-                !set.ok()) {
-              return set.error();
-            }
-            // Its agent credential must not outlive it (agent tokens are named by instance id).
-            auto revoked = tokens.revokeActive(auth::Role::Agent, groupId, instance.id);
-            if (!revoked.ok()) return revoked.error();
-            stopped.push_back(instance.id);
-          }
+          auto stopped = markTerminated(catalog, tokens, groupId, *instances,
+                                        "stopped with its group by " + principal.name);
+          if (!stopped.ok()) return stopped.error();
           auto group = catalog.getGroupById(groupId);
           if (group.ok() && group->spec.fleet.provider == catalog::FleetProvider::Local) {
             auto revoked = tokens.revokeActive(auth::Role::Enrolment, groupId,
@@ -77,7 +88,7 @@ Status FleetManager::terminateGroup(const std::string& groupId, const auth::Prin
             if (!revoked.ok()) return revoked.error();
           }
           auto audited = audit_.record(db, principal, "terminate-instances", "group:" + groupId,
-                                       {{"instances", stopped}});
+                                       {{"instances", *stopped}});
           if (!audited.ok()) return audited.error();
           if (Status committed = transaction->commit(); !committed.ok()) return committed.error();
           return std::move(*instances);
@@ -115,18 +126,9 @@ Status FleetManager::retireFleetVersion(const std::string& groupId,
           auto instances = catalog.listFleetVersion(groupId, fleetVersion, true);
           if (!instances.ok()) return instances.error();
           auth::TokenStore tokens(db, clock_);
-          nlohmann::json ids = nlohmann::json::array();
-          for (const auto& instance : *instances) {
-            if (instance.lifecycle == catalog::InstanceLifecycle::Terminated) continue;
-            if (Status set = catalog.setInstanceLifecycle(
-                    instance.id, catalog::InstanceLifecycle::Terminated, reason);
-                !set.ok()) {
-              return set.error();
-            }
-            auto revoked = tokens.revokeActive(auth::Role::Agent, groupId, instance.id);
-            if (!revoked.ok()) return revoked.error();
-            ids.push_back(instance.id);
-          }
+          auto marked = markTerminated(catalog, tokens, groupId, *instances, reason);
+          if (!marked.ok()) return marked.error();
+          const nlohmann::json& ids = *marked;
           if (!ids.empty()) {
             auto audited = audit_.record(db, auth::systemPrincipal(), "retire-fleet-version",
                                          "group:" + groupId,

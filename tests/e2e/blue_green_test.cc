@@ -234,6 +234,15 @@ class BlueGreenIntegration : public ::testing::Test {
     EXPECT_NEAR(fromStat, percentToV2, 2.5) << "from HAProxy's show stat";
   }
 
+  // Lets the deployment go on from a pause, waits for its end, and checks that version 2 serves.
+  json continueToTheEnd(const std::string& id) {
+    CommandResult continued = plane_.cli("continue " + id);
+    EXPECT_EQ(continued.exitCode, 0) << continued.output;
+    json finished = waitForEnd(id);
+    EXPECT_EQ(shareOf("2", 100), 100.0);
+    return finished;
+  }
+
   std::string deploy(const std::string& sha) {
     json started = plane_.cliJson("deploy sample web --revision " + sha);
     return started.value("id", "");
@@ -293,9 +302,7 @@ TEST_F(BlueGreenIntegration, CanaryTenPercentThenAllAfterContinue) {
   json paused = waitForPause(id, 1);
   expectSplit(10.0);
   EXPECT_NE(paused.at("blueGreen").value("waitingFor", "").find("greenlight continue"), std::string::npos);
-  ASSERT_EQ(plane_.cli("continue " + id).exitCode, 0);
-  json finished = waitForEnd(id);
-  EXPECT_EQ(shareOf("2", 100), 100.0);
+  json finished = continueToTheEnd(id);
   LoadReport report = stopLoad();
   ASSERT_EQ(finished.value("status", ""), "Succeeded") << finished.dump(2);
   expectNoFailure(report);
@@ -427,9 +434,7 @@ TEST_F(BlueGreenIntegration, AServingInstanceKilledMidShiftCostsNoRequest) {
   ASSERT_EQ(::kill(pid, SIGKILL), 0);
   VersionSample during = sampleVersions(frontend_, 200);
   EXPECT_EQ(during.failures, 0) << during.lastError;
-  ASSERT_EQ(plane_.cli("continue " + id).exitCode, 0);
-  json finished = waitForEnd(id);
-  EXPECT_EQ(shareOf("2", 100), 100.0);
+  json finished = continueToTheEnd(id);
   LoadReport report = stopLoad();
   EXPECT_EQ(finished.value("status", ""), "Succeeded") << finished.dump(2);
   expectNoFailure(report);
@@ -448,9 +453,7 @@ TEST_F(BlueGreenIntegration, HaproxyReloadedMidShiftLosesNothing) {
   ASSERT_EQ(::kill(master, SIGUSR2), 0);
   ASSERT_TRUE(waitFor([&] { return shareOf("2", 200) > 0; }, std::chrono::seconds(10)));
   expectSplit(20.0);  // the split survives the reload
-  ASSERT_EQ(plane_.cli("continue " + id).exitCode, 0);
-  json finished = waitForEnd(id);
-  EXPECT_EQ(shareOf("2", 100), 100.0);
+  json finished = continueToTheEnd(id);
   LoadReport report = stopLoad();
   EXPECT_EQ(finished.value("status", ""), "Succeeded") << finished.dump(2);
   expectNoFailure(report);
@@ -471,9 +474,7 @@ TEST_F(BlueGreenIntegration, TheServerKilledMidShiftResumesAndNoRequestFails) {
   plane_.startServer();
   json resumed = waitForPause(id, 1);
   EXPECT_EQ(resumed.at("blueGreen").value("trafficPercent", 0), 20) << resumed.dump(2);
-  ASSERT_EQ(plane_.cli("continue " + id).exitCode, 0);
-  json finished = waitForEnd(id);
-  EXPECT_EQ(shareOf("2", 100), 100.0);
+  json finished = continueToTheEnd(id);
   LoadReport report = stopLoad();
   EXPECT_EQ(finished.value("status", ""), "Succeeded") << finished.dump(2) << plane_.serverLog();
   expectNoFailure(report);
