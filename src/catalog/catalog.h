@@ -136,6 +136,9 @@ class Catalog {
   Status recordInstanceDeployment(const std::string& id, const std::string& deploymentId,
                                   const std::string& revisionSha256, bool succeeded);
   Status touchInstance(const std::string& id, WallTime seenAt);
+  // How many instances are in each lifecycle, Terminated ones included (for metrics); a
+  // lifecycle no instance is in is absent.
+  Result<std::map<InstanceLifecycle, std::int64_t>> countInstancesByLifecycle();
 
   store::SqliteDatabase& database() { return db_; }
 

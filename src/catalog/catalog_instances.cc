@@ -179,6 +179,30 @@ Result<std::vector<Instance>> Catalog::listAllInstances(bool includeTerminated) 
       readInstance, includeTerminated);
 }
 
+Result<std::map<InstanceLifecycle, std::int64_t>> Catalog::countInstancesByLifecycle() {
+  using Count = std::pair<std::string, std::int64_t>;
+  auto rows = detail::queryAll<Count>(
+      db_, "SELECT lifecycle, COUNT(*) FROM instances GROUP BY lifecycle",
+      [](const store::SqliteStatement& row) -> Result<Count> {
+        auto lifecycle = row.read<std::string>(0);
+        auto count = row.read<std::int64_t>(1);
+        if (const Error* error = firstError(lifecycle, count)) return *error;
+        return Count{*lifecycle, *count};
+      });
+  if (!rows.ok()) return rows.error();
+  std::map<InstanceLifecycle, std::int64_t> counts;
+  for (const auto& [name, count] : *rows) {
+    std::optional<InstanceLifecycle> lifecycle = parseInstanceLifecycle(name);
+    if (!lifecycle) {
+      return Error{store::kStoreSchemaMismatch,
+                   "an instance is stored with lifecycle '" + name +
+                       "', which this greenlight does not know; upgrade greenlight"};
+    }
+    counts[*lifecycle] = count;
+  }
+  return counts;
+}
+
 Result<std::vector<Instance>> Catalog::listFleetVersion(const std::string& groupId,
                                                         const std::string& fleetVersion,
                                                         bool includeTerminated) {

@@ -331,6 +331,52 @@ Result<std::optional<std::string>> lastGoodRevision(store::SqliteDatabase& db,
   return std::optional<std::string>{found->front()};
 }
 
+Result<DeploymentStatistics> deploymentStatistics(store::SqliteDatabase& db) {
+  using Count = std::pair<std::string, std::int64_t>;
+  auto byStatus = selectAll<Count>(
+      db, "SELECT status, COUNT(*) FROM deployments GROUP BY status",
+      [](const store::SqliteStatement& s) -> Result<Count> {
+        RowReader row(s);
+        Count count{row.next<std::string>(), row.next<std::int64_t>()};
+        if (row.error()) return *row.error();
+        return count;
+      });
+  if (!byStatus.ok()) return byStatus.error();
+  DeploymentStatistics statistics;
+  for (const auto& [name, count] : *byStatus) {
+    std::optional<domain::DeploymentStatus> status = domain::parseDeploymentStatus(name);
+    if (!status) return schemaMismatch("a deployment status '" + name + "'");
+    statistics.byStatus[*status] = count;
+  }
+  // Whole milliseconds, as durationMs in the API: julianday's error is microseconds, rounded away.
+  struct Finished {
+    std::string strategy, status;
+    std::int64_t count = 0, totalMs = 0;
+  };
+  auto finished = selectAll<Finished>(
+      db,
+      "SELECT strategy, status, COUNT(*), SUM(MAX(0, CAST(round((julianday(ended_at) -"
+      " julianday(started_at)) * 86400000.0) AS INTEGER))) FROM deployments"
+      " WHERE started_at IS NOT NULL AND ended_at IS NOT NULL"
+      " AND status IN ('Succeeded', 'Failed', 'Stopped')"
+      " GROUP BY strategy, status ORDER BY strategy, status",
+      [](const store::SqliteStatement& s) -> Result<Finished> {
+        RowReader row(s);
+        Finished found{row.next<std::string>(), row.next<std::string>(),
+                       row.next<std::int64_t>(), row.next<std::int64_t>()};
+        if (row.error()) return *row.error();
+        return found;
+      });
+  if (!finished.ok()) return finished.error();
+  for (const Finished& group : *finished) {
+    std::optional<domain::DeploymentStatus> status = domain::parseDeploymentStatus(group.status);
+    if (!status) return schemaMismatch("a deployment status '" + group.status + "'");
+    statistics.finished.push_back(DeploymentStatistics::Finished{
+        group.strategy, *status, group.count, static_cast<double>(group.totalMs) / 1000.0});
+  }
+  return statistics;
+}
+
 Result<std::int64_t> latestSequence(store::SqliteDatabase& db, const std::string& groupId) {
   auto found = selectAll<std::int64_t>(
       db, "SELECT coalesce(max(sequence), 0) FROM deployments WHERE group_id = ?",

@@ -68,6 +68,8 @@ Result<std::optional<std::string>> lastGoodRevision(store::SqliteDatabase& db,
 // The group's blue/green deployments, newest first (for fleet version numbers and the serving one).
 Result<std::vector<DeploymentRow>> blueGreenDeployments(store::SqliteDatabase& db,
                                                         const std::string& groupId);
+// Counts by status, and the finished deployments' durations by strategy and status.
+Result<DeploymentStatistics> deploymentStatistics(store::SqliteDatabase& db);
 // The group's newest deployment's sequence (0 when it has none).
 Result<std::int64_t> latestSequence(store::SqliteDatabase& db, const std::string& groupId);
 

@@ -352,6 +352,11 @@ Result<std::vector<DeploymentView>> Engine::listDeployments(const DeploymentFilt
       });
 }
 
+Result<DeploymentStatistics> Engine::deploymentStatistics() {
+  return impl_->database.withConnection(
+      [](store::SqliteDatabase& db) { return rows::deploymentStatistics(db); });
+}
+
 Result<domain::InPlacePlan> Engine::plan(const std::string& application, const std::string& group,
                                          const std::optional<std::string>& configName) {
   return impl_->database.withConnection(

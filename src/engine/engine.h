@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -135,6 +136,20 @@ struct DeploymentFilter {
   int limit = 50;  // newest first
 };
 
+// Every deployment in the store, counted, for metrics. Deployments are never deleted, so the
+// finished ones' count and total only grow.
+struct DeploymentStatistics {
+  std::map<domain::DeploymentStatus, std::int64_t> byStatus;  // a status none is in is absent
+  // Deployments that ended after having started (durationMs set), by strategy and final status.
+  struct Finished {
+    std::string strategy;  // "in-place", "blue-green"
+    domain::DeploymentStatus status = domain::DeploymentStatus::Succeeded;
+    std::int64_t count = 0;
+    double totalSeconds = 0;  // of endedAt - startedAt
+  };
+  std::vector<Finished> finished;  // by strategy, then status
+};
+
 // What an agent is asked to do: run one deployment's lifecycle. `payload` is what the agent
 // receives (see the agent protocol): id, deploymentId, applicationName, deploymentGroupName,
 // deploymentGroupId, revision {sha256, bundleType, sizeBytes, url}, appspecFilename,
@@ -217,6 +232,8 @@ class Engine {
                                   const auth::Principal& principal);
   Result<DeploymentView> getDeployment(const std::string& id, bool withTargets = true);
   Result<std::vector<DeploymentView>> listDeployments(const DeploymentFilter& filter);
+  // Two aggregate queries, read at once.
+  Result<DeploymentStatistics> deploymentStatistics();
 
   // Agents. Commands not yet finished for the instance (sent again after a restart or a lost
   // answer: the agent recognises a deployment it already ran and only reports it again).

@@ -20,4 +20,14 @@ bool AgentPresence::everSeen(const std::string& instanceId) const {
   return lastSeen_.count(instanceId) != 0;
 }
 
+std::size_t AgentPresence::countSeenWithin(std::chrono::milliseconds timeout) const {
+  WallTime now = clock_.now();
+  std::lock_guard lock(mutex_);
+  std::size_t count = 0;
+  for (const auto& [instanceId, seen] : lastSeen_) {
+    if (now - seen < timeout) ++count;
+  }
+  return count;
+}
+
 }  // namespace greenlight::fleet

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -33,6 +34,8 @@ class AgentPresence {
   // The last time heard from, or the presence's own start when never heard from since.
   WallTime lastSeen(const std::string& instanceId) const;
   bool everSeen(const std::string& instanceId) const;
+  // Agents heard from less than `timeout` ago: those the instances API calls online.
+  std::size_t countSeenWithin(std::chrono::milliseconds timeout) const;
 
  private:
   const Clock& clock_;

@@ -84,6 +84,12 @@ void HttpConnection::readHeader() {
 
 void HttpConnection::onHeader(beast::error_code error) {
   if (state_ == State::Closed) return;
+  requestStarted_ = std::chrono::steady_clock::now();
+  if (error == bhttp::error::header_limit || (error && isMalformedRequest(error))) {
+    // Reported as a request of no method and no route: what was read cannot be trusted.
+    request_ = HttpRequest{};
+    route_ = matchedRoute_ = nullptr;
+  }
   if (error == bhttp::error::header_limit) {
     keepAlive_ = false;
     writeResponse(errorResponse(431, "RequestHeadersTooLarge",
@@ -108,6 +114,7 @@ void HttpConnection::onHeader(beast::error_code error) {
 void HttpConnection::admit() {
   RouteMatch match = core_.router.match(request_.method, request_.target.substr(
                                                              0, request_.target.find('?')));
+  matchedRoute_ = match.route;
   if (match.malformedPath) {
     return respondEarly(errorResponse(400, "MalformedRequest",
                                       "the request path has a malformed %-escape: " +
@@ -175,7 +182,7 @@ void HttpConnection::admit() {
 bool HttpConnection::fillRequestFromHeader() {
   const auto& header = parser_->get();
   request_ = HttpRequest{};
-  route_ = nullptr;
+  route_ = matchedRoute_ = nullptr;
   request_.method = std::string(header.method_string());
   request_.target = std::string(header.target());
   request_.remoteAddress = remoteAddress_;
@@ -273,7 +280,23 @@ void HttpConnection::deliver(const std::shared_ptr<Exchange>& exchange, HttpResp
   writeResponse(std::move(response), keepAlive_, false);
 }
 
+void HttpConnection::reportAnswered(int status) {
+  if (!core_.options.onAnswered) return;
+  AnsweredRequest answered;
+  answered.method = request_.method;
+  if (matchedRoute_) answered.routePattern = matchedRoute_->pattern;
+  answered.status = status;
+  answered.duration = std::chrono::steady_clock::now() - requestStarted_;
+  try {
+    core_.options.onAnswered(answered);
+  } catch (const std::exception& failure) {
+    std::fprintf(stderr, "greenlight: recording %s failed: %s\n", describe(request_).c_str(),
+                 failure.what());
+  }
+}
+
 void HttpConnection::writeResponse(HttpResponse response, bool keepAlive, bool bodyPending) {
+  reportAnswered(response.status);
   state_ = State::Writing;
   response_ = std::make_unique<bhttp::response<bhttp::string_body>>();
   response_->version(11);

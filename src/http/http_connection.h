@@ -60,6 +60,8 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   void onWatch(boost::beast::error_code error, size_t bytes);
   // Answers before the body was read: the connection cannot be reused if a body is pending.
   void respondEarly(HttpResponse response);
+  // Tells HttpServerOptions::onAnswered about the current request.
+  void reportAnswered(int status);
   void writeResponse(HttpResponse response, bool keepAlive, bool bodyPending);
   void onResponseWritten(boost::beast::error_code error, bool keepAlive, bool bodyPending);
   void readNextRequest();
@@ -82,6 +84,8 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   State state_ = State::Reading;
   HttpRequest request_;
   const Route* route_ = nullptr;
+  const Route* matchedRoute_ = nullptr;  // also when refused before dispatch (401, 413)
+  std::chrono::steady_clock::time_point requestStarted_{};  // its headers were read
   bool keepAlive_ = true;
   std::shared_ptr<Exchange> exchange_;
   bool watching_ = false;            // a read is pending only to notice a disconnect

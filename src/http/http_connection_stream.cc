@@ -24,6 +24,7 @@ std::string chunk(std::string_view payload) {
 
 void HttpConnection::beginStream(const std::shared_ptr<Exchange>& exchange) {
   if (state_ == State::Closed || exchange != exchange_) return;
+  reportAnswered(200);
   state_ = State::Streaming;
   exchangeTimer_.cancel();
   std::string header =

@@ -5,14 +5,26 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "common/result.h"
 #include "http/authentication.h"
 #include "http/router.h"
 
 namespace greenlight::http {
+
+// One request the server answered, as told to HttpServerOptions::onAnswered (metrics).
+struct AnsweredRequest {
+  std::string_view method;        // as the client sent it; empty when the request was unreadable
+  std::string_view routePattern;  // the route it matched ("/v1/deployments/{id}"); empty if none
+  int status = 0;                 // for an event stream: 200, when the stream starts
+  // From the request's headers having been read to its answer being ready to write (so a
+  // long-poll includes its wait; an event stream counts until it starts).
+  std::chrono::steady_clock::duration duration{};
+};
 
 struct HttpServerOptions {
   std::string host = "127.0.0.1";
@@ -32,6 +44,10 @@ struct HttpServerOptions {
   size_t eventStreamBacklogLimit = 8 * 1024 * 1024;
   // stop() waits this long for connections to wind down before abandoning their work.
   std::chrono::milliseconds stopGrace = std::chrono::seconds(2);
+  // Called once per answered request, on a server thread, before the answer is written (so a
+  // client that has its answer knows it was counted). Must be thread-safe and quick. A request
+  // whose client left before it was answered is not reported.
+  std::function<void(const AnsweredRequest&)> onAnswered;
 };
 
 // Not copyable. start() and stop() are called from one controlling thread; port(),

@@ -13,6 +13,7 @@
 #include "engine/engine.h"
 #include "fleet/fleet_manager.h"
 #include "server/authentication_hook.h"
+#include "server/metrics.h"
 #include "server/parking_lot.h"
 #include "store/sqlite_serialized.h"
 #include "traffic/traffic_provider.h"
@@ -41,6 +42,8 @@ struct ApiContext {
   // The load balancer of groups with `loadBalancer: {provider: haproxy}`; null when none is set up
   // (then traffic events have nothing to do).
   traffic::TrafficProvider* traffic = nullptr;
+  // Filled by the HTTP core's report of every answered request, read by GET /metrics.
+  metrics::RequestMetrics requestMetrics{};
 
   template <typename Work>
   decltype(auto) withStore(Work&& work) {

@@ -1,4 +1,4 @@
-// The whole API in one list, plus the public health check.
+// The whole API in one list, plus the public health check and metrics.
 #include "server/api_routes.h"
 
 #include <nlohmann/json.hpp>
@@ -10,6 +10,7 @@ void addApiRoutes(RouteTable& routes, ApiContext& context) {
       "GET", "/v1/health",
       [](const http::HttpRequest&) { return http::jsonResponse({{"status", "ok"}}); },
       http::RouteOptions::publicRoute());
+  addMetricsRoutes(routes, context);
   addApplicationRoutes(routes, context);
   addConfigRoutes(routes, context);
   addGroupRoutes(routes, context);

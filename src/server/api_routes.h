@@ -17,5 +17,7 @@ void addDeploymentRoutes(RouteTable& routes, ApiContext& context);
 void addInstanceRoutes(RouteTable& routes, ApiContext& context);
 void addTokenAndAuditRoutes(RouteTable& routes, ApiContext& context);
 void addAgentRoutes(RouteTable& routes, ApiContext& context);
+// GET /metrics (Prometheus), public.
+void addMetricsRoutes(RouteTable& routes, ApiContext& context);
 
 }  // namespace greenlight::server

@@ -67,4 +67,14 @@ std::size_t ParkingLot::size() const {
   return count;
 }
 
+std::size_t ParkingLot::waitingCount() const {
+  std::lock_guard lock(mutex_);
+  std::size_t count = 0;
+  for (const auto& [key, entries] : parked_) {
+    count += static_cast<std::size_t>(std::count_if(
+        entries.begin(), entries.end(), [](const Parked& entry) { return entry.responder.isOpen(); }));
+  }
+  return count;
+}
+
 }  // namespace greenlight::server

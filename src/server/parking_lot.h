@@ -35,6 +35,9 @@ class ParkingLot {
   // Drops every entry already answered or abandoned (the server calls it every second).
   void sweep();
   std::size_t size() const;
+  // The requests still waiting for an answer, under every key (size() also counts those answered
+  // since the last sweep).
+  std::size_t waitingCount() const;
 
  private:
   mutable std::mutex mutex_;

@@ -152,6 +152,10 @@ Status Server::Impl::open() {
   httpOptions.host = options.listenHost;
   httpOptions.port = options.listenPort;
   httpOptions.threads = options.threads;
+  httpOptions.onAnswered = [this](const http::AnsweredRequest& answered) {
+    context->requestMetrics.record(answered.method, answered.routePattern, answered.status,
+                                   std::chrono::duration<double>(answered.duration).count());
+  };
   http = std::make_unique<http::HttpServer>(httpOptions, table.takeRouter(),
                                             makeAuthenticator(*database, *tokens, principals));
   return {};
