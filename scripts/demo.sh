@@ -155,6 +155,11 @@ while True:
         time.time() - started, bg.get("phase", "?"), bg.get("stepIndex", "?"),
         bg.get("trafficPercent", "?"), split), flush=True)
 print("deployment %s: %s, blueGreen.phase %s" % (deployment, d.get("status"), bg.get("phase")))
+for window in bg.get("analyses", []):
+    print("analysis of step %d (%d%% on the new fleet): %s" % (
+        window["stepIndex"] + 1, window["trafficPercent"], window["verdict"]))
+    for result in window.get("results", []):
+        print("  %s %s: %s" % (result["name"], result["verdict"], result["summary"]))
 if pause_end and last_v1:
     print("switch time (from the end of the 5 s pause to the last response of version 1; "
           "every later response was version 2): %d ms" % max(0, round((last_v1 - pause_end) * 1000)))

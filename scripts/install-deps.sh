@@ -12,6 +12,8 @@ packages=(
   googletest libgtest-dev libbenchmark-dev
   # what the tests, the demo and the sample app's hooks run
   acl python3 curl zip unzip procps tar gzip passwd haproxy wrk
+  # the analysis tests query a real Prometheus server
+  prometheus
 )
 
 missing=()

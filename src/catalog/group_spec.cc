@@ -26,6 +26,10 @@ bool AutoRollbackSpec::onStopRequest() const {
          std::find(events.begin(), events.end(), kRollbackOnStopRequest) != events.end();
 }
 
+bool AutoRollbackSpec::onAlarm() const {
+  return enabled && std::find(events.begin(), events.end(), kRollbackOnAlarm) != events.end();
+}
+
 nlohmann::json toJson(const GroupSpec& spec) {
   nlohmann::json fleet = {{"provider", toString(spec.fleet.provider)}};
   if (spec.fleet.provider == FleetProvider::Local) {
@@ -49,6 +53,8 @@ nlohmann::json toJson(const GroupSpec& spec) {
   };
   if (!spec.loadBalancer.is_null()) json["loadBalancer"] = spec.loadBalancer;
   if (!spec.blueGreen.is_null()) json["blueGreen"] = spec.blueGreen;
+  if (!spec.analysis.is_null()) json["analysis"] = spec.analysis;
+  if (!spec.alarms.is_null()) json["alarms"] = spec.alarms;
   return json;
 }
 

@@ -39,6 +39,7 @@ struct AutoRollbackSpec {
   std::vector<std::string> events;  // when enabled and empty: {DEPLOYMENT_FAILURE}
   bool onFailure() const;
   bool onStopRequest() const;
+  bool onAlarm() const;
   bool operator==(const AutoRollbackSpec&) const = default;
 };
 
@@ -55,6 +56,8 @@ struct GroupSpec {
   // catalog/traffic_spec.h (which validates them for the readers).
   nlohmann::json loadBalancer = nullptr;
   nlohmann::json blueGreen = nullptr;
+  nlohmann::json analysis = nullptr;  // catalog/analysis_spec.h
+  nlohmann::json alarms = nullptr;    // catalog/analysis_spec.h
   AutoRollbackSpec autoRollback;
   std::map<std::string, std::string> environment;  // added to every hook's environment
   int revisionsToKeep = 5;                          // per instance, 1..100
@@ -82,6 +85,8 @@ nlohmann::json toJson(const GroupSpec& spec);  // the same keys the parsers read
 //   deploymentStyle: in-place                                 # or blue-green
 //   loadBalancer: {provider: haproxy, listen: 127.0.0.1:8080}  # see traffic_spec.h
 //   blueGreen: {terminationWaitSeconds: 300}                   # see traffic_spec.h
+//   analysis: {checks: [{name: errors, loadBalancer: {maxErrorRatePercent: 1}}]}  # analysis_spec.h
+//   alarms: {checks: [{name: slo, webhook: {url: "http://127.0.0.1:9000/alarm"}}]}  # analysis_spec.h
 //   autoRollback: {enabled: true, events: [DEPLOYMENT_FAILURE]}
 //   environment: {APP_ENV: production}
 //   revisionsToKeep: 5

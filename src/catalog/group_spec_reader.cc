@@ -95,6 +95,14 @@ class SpecReader {
       locate("blueGreen", *blueGreen);
       spec.blueGreen = blueGreen->toJson();
     }
+    if (const SpecNode* analysis = keys["analysis"]) {
+      locate("analysis", *analysis);
+      spec.analysis = analysis->toJson();
+    }
+    if (const SpecNode* alarms = keys["alarms"]) {
+      locate("alarms", *alarms);
+      spec.alarms = alarms->toJson();
+    }
     if (const SpecNode* rollback = keys["autoRollback"]) readAutoRollback(*rollback, spec.autoRollback);
     if (const SpecNode* environment = keys["environment"]) {
       spec.environment = textMap(*environment, "environment");
@@ -149,8 +157,15 @@ class SpecReader {
   }
 
  private:
+  // Records where `node` and everything under it is ("analysis.checks[1].webhook.url").
   void locate(const std::string& path, const SpecNode& node) {
     locations_[path] = {node.line, node.column};
+    for (std::size_t i = 0; i < node.items.size(); ++i) {
+      locate(path + "[" + std::to_string(i) + "]", node.items[i]);
+    }
+    for (const auto& [key, value] : node.entries) {
+      if (key.kind == SpecNode::Kind::Scalar) locate(path + "." + key.text, value);
+    }
   }
 
   std::pair<int, int> locationOf(std::string path) const {

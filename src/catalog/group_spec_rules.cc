@@ -1,5 +1,6 @@
 // The value rules of a group spec (see group_spec_rules.h).
 #include "catalog/group_spec_rules.h"
+#include "catalog/analysis_spec.h"
 #include "catalog/traffic_spec.h"
 
 #include <algorithm>
@@ -101,7 +102,7 @@ void checkEnvironment(const std::map<std::string, std::string>& environment,
 const std::vector<std::string_view>& groupSpecKeys() {
   static const std::vector<std::string_view> keys = {
       "application",     "name",        "fleet",           "deploymentConfig",
-      "deploymentStyle", "loadBalancer", "blueGreen",      "autoRollback",   "environment",
+      "deploymentStyle", "loadBalancer", "blueGreen",      "analysis",       "alarms",         "autoRollback",   "environment",
       "revisionsToKeep", "ignoreApplicationStopFailures", "fileExistsBehavior"};
   return keys;
 }
@@ -140,6 +141,8 @@ std::vector<SpecProblem> checkGroupSpec(const GroupSpec& spec) {
   std::optional<LoadBalancerSpec> loadBalancer =
       readLoadBalancerSpec(spec.loadBalancer, trafficProblems);
   readBlueGreenSpec(spec.blueGreen, trafficProblems);
+  readAnalysisSpec(spec.analysis, trafficProblems);
+  readAlarmsSpec(spec.alarms, trafficProblems);
   for (auto& problem : trafficProblems) {
     problems.push_back({std::move(problem.keyPath), std::move(problem.message)});
   }
@@ -156,6 +159,10 @@ std::vector<SpecProblem> checkGroupSpec(const GroupSpec& spec) {
   }
   if (!spec.blueGreen.is_null() && spec.style != DeploymentStyle::BlueGreen) {
     problems.push_back({"blueGreen", "only applies with `deploymentStyle: blue-green`"});
+  }
+  if (!spec.analysis.is_null() && spec.style != DeploymentStyle::BlueGreen) {
+    problems.push_back({"analysis", "is measured between the steps of a blue/green shift, so it "
+                                    "only applies with `deploymentStyle: blue-green`"});
   }
   checkAutoRollback(spec.autoRollback, problems);
   checkEnvironment(spec.environment, problems);

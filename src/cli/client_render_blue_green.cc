@@ -194,6 +194,29 @@ std::string renderBlueGreenBlock(const nlohmann::json& deployment, WallTime now)
     }
     out += "\n";
   }
+  // The latest analysis, with the numbers its checks were judged on.
+  const auto& analyses = arrayOf(blueGreen, "analyses");
+  if (!analyses.empty()) {
+    const auto& window = analyses.back();
+    out += "  analysis (step " + std::to_string(numberOf(window, "stepIndex").value_or(0) + 1) +
+           ", " + textOf(window, "trafficPercent") + "% on the new fleet): " +
+           textOf(window, "verdict") + ", " + textOf(window, "measurements") + " measurements, " +
+           textOf(window, "failures") + " failed\n";
+    for (const auto& result : arrayOf(window, "results")) {
+      out += "    " + textOf(result, "name") + " " + textOf(result, "verdict") + ": " +
+             textOf(result, "summary") + "\n";
+    }
+  }
+  const auto& alarms = arrayOf(blueGreen, "alarms");
+  if (!alarms.empty()) {
+    out += "  alarms (as of " + timeOfDay(textOf(blueGreen, "alarmsCheckedAt")) + "):\n";
+    for (const auto& result : alarms) {
+      std::string verdict = textOf(result, "verdict");
+      out += "    " + textOf(result, "name") + " " +
+             (verdict == "Failed" ? std::string("IN ALARM") : verdict) + ": " +
+             textOf(result, "summary") + "\n";
+    }
+  }
   return out;
 }
 

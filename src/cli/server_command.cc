@@ -24,6 +24,7 @@ struct ServerArguments {
   std::string listen = "127.0.0.1:7070";
   int threads = 2;
   int agentTimeoutSeconds = 30;
+  std::string haproxyMetrics;  // HOST:PORT, or empty
 };
 
 // "HOST:PORT" (or "[v6]:PORT"); nullopt when the port is not 0..65535.
@@ -51,6 +52,14 @@ int runServer(const ServerArguments& arguments) {
               << arguments.listen << "'.\n";
     return 2;
   }
+  if (!arguments.haproxyMetrics.empty()) {
+    auto metrics = parseListen(arguments.haproxyMetrics);
+    if (!metrics || metrics->second == 0) {
+      std::cerr << "greenlight server: --haproxy-metrics must be HOST:PORT with a port from 1 to "
+                   "65535, not '" << arguments.haproxyMetrics << "'.\n";
+      return 2;
+    }
+  }
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
@@ -64,6 +73,7 @@ int runServer(const ServerArguments& arguments) {
   options.threads = arguments.threads;
   options.agentBinary = std::filesystem::read_symlink("/proc/self/exe");
   options.agentTimeout = std::chrono::seconds(arguments.agentTimeoutSeconds);
+  options.haproxyMetricsListen = arguments.haproxyMetrics;
 
   auto created = server::Server::create(options);
   if (!created.ok()) {
@@ -101,6 +111,9 @@ CommandRunner addServerCommand(CLI::App& app) {
                       "Seconds an agent may stay silent before its instance is Lost")
       ->check(CLI::Range(1, 86400))
       ->capture_default_str();
+  command->add_option("--haproxy-metrics", arguments->haproxyMetrics,
+                      "HOST:PORT where the embedded HAProxy serves its Prometheus exporter "
+                      "(/metrics), for analysis queries; default: not served");
   return [arguments] { return runServer(*arguments); };
 }
 

@@ -10,7 +10,9 @@
 #include <algorithm>
 #include <map>
 
+#include "catalog/analysis_spec.h"
 #include "catalog/traffic_spec.h"
+#include "engine/analysis.h"
 #include "common/error_codes.h"
 #include "engine/blue_green_state.h"
 #include "engine/engine_impl.h"
@@ -175,9 +177,11 @@ Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects
     effects.changedDeployments.insert(id);
     return true;
   };
-  // Ends the deployment (while it runs) with an error; the next step unwinds it.
+  // Ends the deployment (while it runs) with an error; the next step unwinds it. `rollBack`: a
+  // linked rollback deployment records the switch back when the group rolls back on failures (on
+  // alarms, for `alarm`).
   auto fail = [&](DeploymentStatus status, const std::string& code, const std::string& message,
-                  bool rollBack) -> Result<bool> {
+                  bool rollBack, bool alarm = false) -> Result<bool> {
     return commit([&](store::SqliteDatabase& db, rows::DeploymentRow& row,
                       BlueGreenState& fresh) -> Status {
       if (!active(row.view.status)) return Status::success();
@@ -187,7 +191,10 @@ Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects
       row.view.errorMessage = message;
       fresh.switchRequestedAt = now;
       bool switchable = fresh.trafficMoved && !fresh.previousFleetVersion.empty();
-      if (rollBack && switchable && snap.group && snap.group->spec.autoRollback.onFailure() &&
+      const catalog::AutoRollbackSpec* autoRollback = snap.group ? &snap.group->spec.autoRollback : nullptr;
+      bool wanted = autoRollback != nullptr &&
+                    (alarm ? autoRollback->onAlarm() : autoRollback->onFailure());
+      if (rollBack && switchable && wanted &&
           row.view.creator != domain::DeploymentCreator::Rollback) {
         auto rollback = createRollbackOf(db, row, fresh.previousRevision, "greenlight");
         if (!rollback.ok()) return rollback.error();
@@ -318,6 +325,155 @@ Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects
     fresh.traffic = observeTraffic(seen, snap.fleets);
   };
 
+  // What checks are told: the body of a webhook check, the placeholders of a Prometheus query.
+  auto checkContext = [&]() -> nlohmann::json {
+    return {{"deploymentId", id},           {"application", view.application},
+            {"deploymentGroup", view.groupName}, {"fleetVersion", newFleet},
+            {"previousFleetVersion", oldFleet}};
+  };
+  auto queryValues = [&](long long windowSeconds) {
+    auto regexOf = [](const std::vector<std::string>& ids) {
+      std::string pattern;
+      for (const auto& instance : ids) pattern += (pattern.empty() ? "" : "|") + instance;
+      return pattern.empty() ? std::string("^$") : pattern;
+    };
+    return std::map<std::string, std::string>{
+        {"newInstances", regexOf(idsOf(installed()))}, {"oldInstances", regexOf(idsOf(fleet(oldFleet)))},
+        {"fleetVersion", newFleet},                    {"previousFleetVersion", oldFleet},
+        {"deploymentId", id},                          {"window", std::to_string(windowSeconds) + "s"}};
+  };
+  auto analysis = catalog::analysisOf(group);
+  // A pause with the new fleet taking part of the traffic: the checks are measured every
+  // intervalSeconds over the window since the pause began, and once more when it ends.
+  auto analyse = [&](const catalog::AnalysisSpec& spec, const std::vector<traffic::MemberStatus>& seen,
+                     bool over) -> Result<bool> {
+    AnalysisWindow window;
+    bool opened = state.analyses.empty() || state.analyses.back().stepIndex != state.stepIndex;
+    if (opened) {
+      window.stepIndex = state.stepIndex;
+      window.trafficPercent = state.trafficPercent;
+      window.startedAt = now;
+      window.baseline = countersOf(seen);
+      window.lastMeasuredAt = now;  // the first measurement comes an interval later
+    } else {
+      window = state.analyses.back();
+    }
+    auto save = [&](const AnalysisWindow& updated, bool advance) {
+      return commit([&](store::SqliteDatabase&, rows::DeploymentRow&, BlueGreenState& fresh) {
+        noteTraffic(fresh, seen);
+        if (!fresh.analyses.empty() && fresh.analyses.back().stepIndex == updated.stepIndex) {
+          fresh.analyses.back() = updated;
+        } else {
+          fresh.analyses.push_back(updated);
+        }
+        if (advance) {
+          fresh.stepIndex += 1;
+          fresh.stepStartedAt = now;
+        }
+        // A `continue` is used up by the step it ends, or by the wait it answers.
+        if (advance || updated.waiting) fresh.continueRequested = false;
+        return Status::success();
+      });
+    };
+    if (opened) return save(window, false);
+    if (window.waiting) {
+      if (state.continueRequested) {
+        window.waiting = false;
+        window.verdict = "Continued";
+        return save(window, true);
+      }
+      if (passed(window.waitingSince, spec.inconclusiveTimeoutSeconds, now)) {
+        return fail(DeploymentStatus::Stopped, "AnalysisInconclusive",
+                    "The analysis of step " + std::to_string(state.stepIndex + 1) +
+                        " was inconclusive and nobody ran `greenlight continue " + id +
+                        "` within inconclusiveTimeoutSeconds (" +
+                        std::to_string(spec.inconclusiveTimeoutSeconds) +
+                        "s): " + describeResults(window.results) + ".",
+                    true);
+      }
+      return false;
+    }
+    bool due = over || !window.lastMeasuredAt ||
+               now - *window.lastMeasuredAt >= std::chrono::seconds(spec.intervalSeconds);
+    if (!due) return false;
+    std::vector<std::string> oldIds = idsOf(fleet(oldFleet));
+    std::vector<std::string> newIds = idsOf(installed());
+    FleetWindow candidate = windowOf(seen, newIds, window.baseline);
+    FleetWindow reference = windowOf(seen, oldIds, window.baseline);
+    nlohmann::json context = checkContext();
+    context.update({{"step", state.stepIndex + 1}, {"trafficPercent", state.trafficPercent}, {"final", over}});
+    long long windowSeconds = std::max<long long>(
+        spec.intervalSeconds,
+        std::chrono::duration_cast<std::chrono::seconds>(now - window.startedAt.value_or(now)).count());
+    std::map<std::string, std::string> values = queryValues(windowSeconds);
+    std::vector<CheckResult> results;
+    for (const auto& check : spec.checks) {
+      if (check.loadBalancer) {
+        results.push_back(judgeLoadBalancer(check, candidate, reference, over));
+      } else if (check.prometheus) {
+        results.push_back(measurePrometheus(check, values, over));
+      } else {
+        results.push_back(measureWebhook(check, context));
+      }
+    }
+    std::optional<std::string> failure = recordMeasurement(window, std::move(results), spec, now);
+    if (failure) {
+      Result<bool> saved = save(window, false);
+      if (!saved.ok()) return saved;
+      return fail(DeploymentStatus::Failed, "AnalysisFailed",
+                  "Step " + std::to_string(state.stepIndex + 1) + " (" +
+                      std::to_string(state.trafficPercent) + "% on " + newFleet + "): " + *failure,
+                  true);
+    }
+    if (!over) return save(window, false);
+    window.verdict = finalVerdict(window);
+    if (window.verdict == verdicts::kPassed) return save(window, true);
+    if (state.continueRequested) {
+      // The pause was ended by hand: the operator has judged what the checks could not.
+      window.verdict = "Continued";
+      return save(window, true);
+    }
+    window.waiting = true;
+    window.waitingSince = now;
+    return save(window, false);
+  };
+
+  // The group's alarms, measured every intervalSeconds while the new fleet may have traffic. An
+  // alarm in the Failed state stops the deployment; one that cannot be read stops it too unless
+  // the group ignores read failures. Answers a result when it acted, none when the phase goes on.
+  auto watchAlarms = [&]() -> std::optional<Result<bool>> {
+    auto alarms = catalog::alarmsOf(group);
+    if (!alarms.ok()) {
+      return fail(DeploymentStatus::Failed, "InvalidGroupSpec", alarms.error().message, true);
+    }
+    if (alarms->checks.empty()) return std::nullopt;
+    if (state.alarmsCheckedAt &&
+        now - *state.alarmsCheckedAt < std::chrono::seconds(alarms->intervalSeconds)) {
+      return std::nullopt;
+    }
+    nlohmann::json context = checkContext();
+    context.update({{"phase", state.phase}, {"alarm", true}});
+    AlarmRound round = measureAlarms(*alarms, queryValues(alarms->intervalSeconds), context);
+    Result<bool> saved = commit([&](store::SqliteDatabase&, rows::DeploymentRow&, BlueGreenState& fresh) {
+      fresh.alarmsCheckedAt = now;
+      fresh.alarms = round.results;
+      return Status::success();
+    });
+    if (!saved.ok()) return saved;
+    if (!round.fired.empty()) {
+      return fail(DeploymentStatus::Stopped, "AlarmActivated",
+                  "An alarm fired during " + state.phase + ": " + round.fired + ".", true, true);
+    }
+    if (!round.unreadable.empty() && !alarms->ignoreReadFailures) {
+      return fail(DeploymentStatus::Stopped, "AlarmReadFailed",
+                  "An alarm could not be read during " + state.phase + ": " + round.unreadable +
+                      ". Fix the alarm, or set `alarms.ignoreReadFailures: true` to deploy "
+                      "without it when it cannot be read.",
+                  true, true);
+    }
+    return saved;
+  };
+
   // A deployment that ended while running unwinds: traffic back first, then its fleet retired.
   const std::string& phase = state.phase;
   if (!running && phase != phases::kRetiring && phase != phases::kDone &&
@@ -429,6 +585,10 @@ Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects
       return fail(DeploymentStatus::Failed, "HealthCheckFailed", failure, true);
     }
     pollSoon = true;  // health is watched closely while traffic is on the line
+    // A rollback restores service: the alarm that stopped what it undoes must not stop it too.
+    if (running && view.creator != domain::DeploymentCreator::Rollback) {
+      if (std::optional<Result<bool>> acted = watchAlarms()) return *acted;
+    }
     if (phase == phases::kReady) {
       if (!bg.waitForReady || state.continueRequested) {
         return commit([&](store::SqliteDatabase&, rows::DeploymentRow& row, BlueGreenState& fresh) {
@@ -475,6 +635,13 @@ Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects
       if (step.isPause()) {
         bool over = state.continueRequested ||
                     (step.pauseSeconds && passed(state.stepStartedAt, *step.pauseSeconds, now));
+        if (!analysis.ok()) {
+          return fail(DeploymentStatus::Failed, "InvalidGroupSpec", analysis.error().message, true);
+        }
+        if (!analysis->checks.empty() && state.trafficPercent > 0 &&
+            state.trafficPercent < 100 && !oldFleet.empty()) {
+          return analyse(*analysis, *seen, over);
+        }
         if (!over) {
           if (observeTraffic(*seen, snap.fleets) != state.traffic) {
             (void)commit([&](store::SqliteDatabase&, rows::DeploymentRow&, BlueGreenState& fresh) {

@@ -42,6 +42,10 @@ nlohmann::json toJson(const BlueGreenState& state) {
                        {"instances", fleet.instances},
                        {"healthy", fleet.healthy}});
   }
+  nlohmann::json analyses = nlohmann::json::array();
+  for (const auto& window : state.analyses) analyses.push_back(toJson(window));
+  nlohmann::json alarms = nlohmann::json::array();
+  for (const auto& result : state.alarms) alarms.push_back(toJson(result));
   return {{"fleetVersion", state.fleetVersion},
           {"previousFleetVersion",
            state.previousFleetVersion.empty() ? nlohmann::json(nullptr)
@@ -61,7 +65,10 @@ nlohmann::json toJson(const BlueGreenState& state) {
           {"retireReason", state.retireReason},
           {"traffic", traffic},
           {"switchRequestedAt", timeOrNull(state.switchRequestedAt)},
-          {"switchMs", state.switchMs ? nlohmann::json(*state.switchMs) : nlohmann::json(nullptr)}};
+          {"switchMs", state.switchMs ? nlohmann::json(*state.switchMs) : nlohmann::json(nullptr)},
+          {"analyses", analyses},
+          {"alarmsCheckedAt", timeOrNull(state.alarmsCheckedAt)},
+          {"alarms", alarms}};
 }
 
 BlueGreenState blueGreenStateFromJson(const nlohmann::json& json) {
@@ -106,6 +113,13 @@ BlueGreenState blueGreenStateFromJson(const nlohmann::json& json) {
   if (auto ms = json.find("switchMs"); ms != json.end() && ms->is_number_integer()) {
     state.switchMs = ms->get<std::int64_t>();
   }
+  if (auto analyses = json.find("analyses"); analyses != json.end() && analyses->is_array()) {
+    for (const auto& window : *analyses) state.analyses.push_back(analysisWindowFromJson(window));
+  }
+  state.alarmsCheckedAt = timeFrom(json, "alarmsCheckedAt");
+  if (auto alarms = json.find("alarms"); alarms != json.end() && alarms->is_array()) {
+    for (const auto& result : *alarms) state.alarms.push_back(checkResultFromJson(result));
+  }
   return state;
 }
 
@@ -117,6 +131,7 @@ nlohmann::json blueGreenProgress(const BlueGreenState& state, int readyTimeoutSe
                                "previousRevision"}) {
     progress.erase(internal);
   }
+  for (auto& window : progress["analyses"]) window.erase("baseline");
   std::string waitingFor;
   std::optional<WallTime> waitUntil;
   const std::string& phase = state.phase;
@@ -127,7 +142,10 @@ nlohmann::json blueGreenProgress(const BlueGreenState& state, int readyTimeoutSe
              state.stepIndex < static_cast<int>(state.steps.size())) {
     const domain::TrafficStep& step = state.steps[static_cast<std::size_t>(state.stepIndex)];
     std::string where = stepsLabel(state.stepIndex, state.steps.size());
-    if (step.isPause() && !step.pauseSeconds) {
+    const AnalysisWindow* analysis = state.analyses.empty() ? nullptr : &state.analyses.back();
+    if (analysis != nullptr && analysis->stepIndex == state.stepIndex && analysis->waiting) {
+      waitingFor = "greenlight continue or stop: the analysis was inconclusive (" + where + ")";
+    } else if (step.isPause() && !step.pauseSeconds) {
       waitingFor = "greenlight continue (" + where + ")";
     } else if (step.isPause() && state.stepStartedAt) {
       waitingFor = "a pause of " + std::to_string(*step.pauseSeconds) + "s (" + where + ")";

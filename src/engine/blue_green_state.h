@@ -12,6 +12,7 @@
 
 #include "common/clock.h"
 #include "domain/deployment_config.h"
+#include "engine/analysis.h"
 
 namespace greenlight::engine {
 
@@ -63,6 +64,11 @@ struct BlueGreenState {
   std::vector<FleetTraffic> traffic;  // as last read from the balancer
   std::optional<WallTime> switchRequestedAt;  // a switch back was asked for (stop, failure)
   std::optional<std::int64_t> switchMs;       // ... and took this long to hold in the balancer
+  // The analysis of each pause with traffic on the new fleet, in order; the last may be running.
+  std::vector<AnalysisWindow> analyses;
+  // The group's alarms, as last measured (while the new fleet may have traffic).
+  std::optional<WallTime> alarmsCheckedAt;
+  std::vector<CheckResult> alarms;
 };
 
 nlohmann::json toJson(const BlueGreenState& state);

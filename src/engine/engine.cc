@@ -43,9 +43,8 @@ void changeBlueGreen(DeploymentView& view, const std::function<void(BlueGreenSta
   view.blueGreen = toJson(state);
 }
 
-// Ends a deployment that is not final as Stopped (saved by the caller): targets not started are
-// Skipped with `skipped` as their message, a blue/green one switches traffic back. Returns how many
-// instances are still in flight (they finish their lifecycle).
+}  // namespace
+
 Result<int> markStopped(store::SqliteDatabase& db, rows::DeploymentRow& row, WallTime now,
                         const std::string& message, const std::string& skipped) {
   Result<std::vector<rows::TargetRow>> targets = rows::loadTargets(db, row.view.id);
@@ -68,8 +67,6 @@ Result<int> markStopped(store::SqliteDatabase& db, rows::DeploymentRow& row, Wal
   changeBlueGreen(view, [&](BlueGreenState& state) { state.switchRequestedAt = now; });
   return inFlight;
 }
-
-}  // namespace
 
 Engine::Engine(store::SerializedSqliteDatabase& database, const Clock& clock,
                auth::AuditLog& audit, EngineHooks hooks, EngineOptions options)

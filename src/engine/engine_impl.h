@@ -96,6 +96,12 @@ struct Engine::Impl {
   Status advanceDeployment(store::SqliteDatabase& db, rows::DeploymentRow& row, Effects& effects);
   Status failLostTargets(store::SqliteDatabase& db, rows::DeploymentRow& row, Effects& effects);
 
+  // --- alarms of in-place deployments (in_place_alarms.cc) ---
+  // Measures the group's alarms for its running in-place deployments (no connection held while
+  // they are read) and stops a deployment when one fires or cannot be read.
+  Status watchInPlaceAlarms(const std::string& groupId, Effects& effects);
+  std::map<std::string, WallTime> alarmsCheckedAt;  // by deployment; GUARDED_BY(passMutex)
+
   // --- blue/green (blue_green_driver.cc, blue_green_start.cc) ---
   // Moves the group's blue/green deployments on, one phase per step, with no connection held
   // while the providers are called.
@@ -111,6 +117,12 @@ struct Engine::Impl {
   Result<std::optional<nlohmann::json>> switchBackState(store::SqliteDatabase& db,
                                                         const rows::DeploymentRow& undone);
 };
+
+// Ends a deployment that is not final as Stopped (saved by the caller): targets not started are
+// Skipped with `skipped` as their message, a blue/green one switches traffic back. Returns how many
+// instances are still in flight (they finish their lifecycle).
+Result<int> markStopped(store::SqliteDatabase& db, rows::DeploymentRow& row, WallTime now,
+                        const std::string& message, const std::string& skipped);
 
 // Traffic per fleet version as the balancer has it (members labelled by their fleet version).
 std::vector<FleetTraffic> observeTraffic(

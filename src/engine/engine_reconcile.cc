@@ -102,6 +102,9 @@ Status Engine::Impl::reconcilePass() {
   Status firstFailure;
   for (const auto& groupId : *groups) {
     Effects effects;
+    if (Status watched = watchInPlaceAlarms(groupId, effects); !watched.ok() && firstFailure.ok()) {
+      firstFailure = watched;
+    }
     // A blue/green phase that moved may give the in-place part or the queue work (installing
     // begins, a rollback waits to start): the group goes round again, a few times at most.
     Status done;

@@ -183,8 +183,10 @@ Error HttpClient::transportError(int curlCode, const Transfer& transfer) const {
   CURL* curl = handle(curl_);
   std::string detail = errorBuffer_[0] ? errorBuffer_ : curl_easy_strerror(code);
   std::string call = transfer.method + " " + transfer.path;
-  std::string unreachable = "cannot reach the greenlight server at " + hostPort_ + ": ";
-  std::string hint = "; is `greenlight server` running? (" + options_.addressSetting + ")";
+  std::string unreachable = "cannot reach " + options_.peerName + " at " + hostPort_ + ": ";
+  std::string hint = options_.peerName == kGreenlightServer
+                         ? "; is `greenlight server` running? (" + options_.addressSetting + ")"
+                         : " (" + options_.addressSetting + ")";
   curl_off_t connectedAfter = 0;
   curl_easy_getinfo(curl, CURLINFO_CONNECT_TIME_T, &connectedAfter);
   switch (code) {
@@ -203,12 +205,12 @@ Error HttpClient::transportError(int curlCode, const Transfer& transfer) const {
                                               seconds(options_.connectTimeout) + hint};
       }
       if (transfer.timeout.count() == 0) {
-        return Error{"ServerTimeout", call + " with the greenlight server at " + hostPort_ +
+        return Error{"ServerTimeout", call + " with " + options_.peerName + " at " + hostPort_ +
                                           " stalled: nothing moved for " +
                                           std::to_string(options_.stallTimeout.count()) +
                                           " s; check the network and the server's log"};
       }
-      return Error{"ServerTimeout", "the greenlight server at " + hostPort_ +
+      return Error{"ServerTimeout", options_.peerName + " at " + hostPort_ +
                                         " did not finish answering " + call + " within " +
                                         seconds(transfer.timeout) +
                                         "; it may be overloaded, check its log"};
@@ -225,13 +227,13 @@ Error HttpClient::transportError(int curlCode, const Transfer& transfer) const {
     case CURLE_RECV_ERROR:
     case CURLE_GOT_NOTHING:
     case CURLE_PARTIAL_FILE:
-      return Error{"ConnectionBroken", "the connection to the greenlight server at " + hostPort_ +
+      return Error{"ConnectionBroken", "the connection to " + options_.peerName + " at " + hostPort_ +
                                            " broke during " + call + ": " + detail +
                                            "; retry, and check the server's log if it persists"};
     default:
       break;
   }
-  return Error{"RequestFailed", call + " to the greenlight server at " + hostPort_ +
+  return Error{"RequestFailed", call + " to " + options_.peerName + " at " + hostPort_ +
                                     " failed: " + detail};
 }
 

@@ -15,6 +15,8 @@
 
 namespace greenlight::http {
 
+inline constexpr const char* kGreenlightServer = "the greenlight server";
+
 struct HttpClientOptions {
   std::string address;      // "127.0.0.1:8443" or "http://host:port"
   std::string bearerToken;  // sent as "Authorization: Bearer ..." when not empty
@@ -25,6 +27,8 @@ struct HttpClientOptions {
   std::chrono::seconds stallTimeout = std::chrono::seconds(60);
   // Named in messages as where the address came from.
   std::string addressSetting = "GREENLIGHT_ADDR";
+  // Who answers, in messages: "the greenlight server", or e.g. "the webhook check slo".
+  std::string peerName = kGreenlightServer;
 };
 
 struct ClientResponse {

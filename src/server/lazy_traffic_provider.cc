@@ -7,8 +7,9 @@
 
 namespace greenlight::server {
 
-LazyTrafficProvider::LazyTrafficProvider(std::filesystem::path dir, std::string binary)
-    : dir_(std::move(dir)), binary_(std::move(binary)) {}
+LazyTrafficProvider::LazyTrafficProvider(std::filesystem::path dir, std::string binary,
+                                         std::string metricsListen)
+    : dir_(std::move(dir)), binary_(std::move(binary)), metricsListen_(std::move(metricsListen)) {}
 
 LazyTrafficProvider::~LazyTrafficProvider() = default;
 
@@ -18,6 +19,7 @@ Result<traffic::TrafficProvider*> LazyTrafficProvider::provider() {
   providers::haproxy::EmbeddedHaproxyOptions options;
   options.dir = dir_;
   options.binary = binary_;
+  options.metricsListen = metricsListen_;
   options.log = [](const std::string& message) { logEvent("load balancer: " + message); };
   auto opened = providers::haproxy::EmbeddedHaproxy::open(options);
   if (!opened.ok()) {

@@ -21,7 +21,8 @@ namespace greenlight::server {
 class LazyTrafficProvider : public traffic::TrafficProvider {
  public:
   // HAProxy lives in `dir` (configuration, sockets, model); `binary` is the haproxy to run.
-  LazyTrafficProvider(std::filesystem::path dir, std::string binary);
+  // `metricsListen`: where HAProxy serves its Prometheus exporter ("" none).
+  LazyTrafficProvider(std::filesystem::path dir, std::string binary, std::string metricsListen = "");
   ~LazyTrafficProvider() override;
 
   // At server start: adopts or starts HAProxy when its folder already holds pools.
@@ -42,6 +43,7 @@ class LazyTrafficProvider : public traffic::TrafficProvider {
 
   const std::filesystem::path dir_;
   const std::string binary_;
+  const std::string metricsListen_;
   std::mutex mutex_;
   std::unique_ptr<providers::haproxy::EmbeddedHaproxy> haproxy_;  // GUARDED_BY(mutex_) once set
 };

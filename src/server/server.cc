@@ -138,7 +138,8 @@ Status Server::Impl::open() {
   traffic::TrafficProvider* traffic = options.traffic;
   if (traffic == nullptr) {
     embeddedTraffic =
-        std::make_unique<LazyTrafficProvider>(options.dataDir / "haproxy", options.haproxyBinary);
+        std::make_unique<LazyTrafficProvider>(options.dataDir / "haproxy", options.haproxyBinary,
+                                              options.haproxyMetricsListen);
     traffic = embeddedTraffic.get();
   }
   // Braces, not make_unique: the context holds an atomic, so it is built in place.

@@ -29,6 +29,9 @@ struct ServerOptions {
   // provider instead (not owned; outlives the server).
   traffic::TrafficProvider* traffic = nullptr;
   std::string haproxyBinary = "haproxy";
+  // HOST:PORT where the embedded HAProxy serves its Prometheus exporter ("" none): per-server
+  // counters a Prometheus server can scrape for `analysis` queries.
+  std::string haproxyMetricsListen;
 };
 
 class Server {

@@ -58,6 +58,7 @@ struct MemberStatus {
   int inFlight = 0;                // requests being served or queued (scur + qcur)
   std::uint64_t totalRequests = 0; // stot
   std::uint64_t responses5xx = 0;  // hrsp_5xx
+  int responseTimeMs = 0;          // rtime: average response time of its last 1024 requests
 };
 
 // Thread-safe: the engine's thread and API threads call it at once. Every mutation is idempotent

@@ -389,5 +389,34 @@ TEST(GroupSpecJson, NumbersThatAreNotWholeAreRefused) {
                                              "1000, not \"2.5\"")) << spec.error().message;
 }
 
+TEST(GroupSpecYaml, AnalysisIsReadWithTheLineOfEveryProblem) {
+  std::string message = yamlError(
+      "name: web\nfleet: {instances: 2}\ndeploymentStyle: blue-green\n"
+      "loadBalancer: {provider: haproxy, listen: 127.0.0.1:8080}\n"
+      "analysis:\n"
+      "  checks:\n"
+      "    - name: errors\n"
+      "      loadBalancer: {maxErrorRatePercent: 150}\n");
+  EXPECT_TRUE(contains(message, "web.yaml:8:43: analysis.checks[0].loadBalancer.maxErrorRatePercent: "
+                                "must be a number from 0 to 100, not 150"))
+      << message;
+  Result<GroupSpec> spec = parseGroupYaml(
+      "name: web\nfleet: {instances: 2}\ndeploymentStyle: blue-green\n"
+      "loadBalancer: {provider: haproxy, listen: 127.0.0.1:8080}\n"
+      "analysis: {checks: [{name: errors, loadBalancer: {maxErrorRatePercent: 1}}]}\n",
+      "web.yaml", "shop");
+  ASSERT_TRUE(spec.ok()) << spec.error().message;
+  EXPECT_EQ(spec->analysis["checks"][0]["loadBalancer"]["maxErrorRatePercent"], 1);
+  EXPECT_EQ(toJson(*spec)["analysis"], spec->analysis) << "kept verbatim, written back as read";
+}
+
+TEST(GroupSpecYaml, AnalysisOnlyWithTheBlueGreenStyle) {
+  std::string message = yamlError(
+      "name: web\nfleet: {instances: 1}\n"
+      "analysis: {checks: [{name: errors, loadBalancer: {maxErrorRatePercent: 1}}]}\n");
+  EXPECT_TRUE(contains(message, "analysis: is measured between the steps of a blue/green shift"))
+      << message;
+}
+
 }  // namespace
 }  // namespace greenlight::catalog

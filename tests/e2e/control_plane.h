@@ -87,9 +87,13 @@ class ControlPlane {
       ::dup2(log, 2);
       ::setenv("GREENLIGHT_E2E_DIR", dir_.path().c_str(), 1);
       std::string binary = greenlightBinary().string();
-      std::string dataArg = data_.string();
-      ::execl(binary.c_str(), binary.c_str(), "server", "--data", dataArg.c_str(), "--listen",
-              listen.c_str(), "--agent-timeout", "10", static_cast<char*>(nullptr));
+      std::vector<std::string> arguments = {binary, "server", "--data", data_.string(), "--listen",
+                                            listen, "--agent-timeout", "10"};
+      arguments.insert(arguments.end(), serverArguments.begin(), serverArguments.end());
+      std::vector<char*> argv;
+      for (auto& argument : arguments) argv.push_back(argument.data());
+      argv.push_back(nullptr);
+      ::execv(binary.c_str(), argv.data());
       ::_exit(127);
     }
     serverPid_ = pid;
@@ -101,6 +105,9 @@ class ControlPlane {
     port_ = std::stoi(address.substr(address.rfind(':') + 1));
     if (token_.empty()) token_ = trimmed(readFile(data_ / "admin.token"));
   }
+
+  // Added to `greenlight server`'s arguments by startServer (e.g. --haproxy-metrics).
+  std::vector<std::string> serverArguments;
 
   void killServer(int signal) {
     if (serverPid_ <= 0) return;

@@ -116,6 +116,8 @@ class EngineTest : public ::testing::Test {
       spec.fleet.instances = count;
       spec.deploymentConfig = config;
       spec.autoRollback.enabled = autoRollback;
+      spec.autoRollback.events = rollbackEvents_;
+      spec.alarms = alarms_;
       spec.environment = {{"APP_ENV", "test"}};
       spec.revisionsToKeep = 3;
       spec.fileExistsBehavior = "OVERWRITE";
@@ -261,6 +263,9 @@ class EngineTest : public ::testing::Test {
   std::unique_ptr<Engine> engine_;
   auth::Principal principal_{0, "alice", auth::Role::Deployer, std::nullopt};
   std::string groupId_;
+  // The next group's `alarms:` and autoRollback events (set before makeGroup / makeBlueGreenGroup).
+  nlohmann::json alarms_ = nullptr;
+  std::vector<std::string> rollbackEvents_;
 
   std::mutex hookMutex_;
   std::vector<std::string> queued_;   // GUARDED_BY(hookMutex_)

@@ -106,6 +106,15 @@ class FakeTrafficProvider final : public traffic::TrafficProvider {
     seen.checkStatus = std::move(checkStatus);
     seen.checkDetail = std::move(checkDetail);
   }
+  // The balancer's counters for an instance: served so far, 5xx among them, average response time.
+  void setCounters(const std::string& instanceId, std::uint64_t requests, std::uint64_t errors5xx,
+                   int responseTimeMs = 0) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto& seen = observed_[instanceId];
+    seen.totalRequests = requests;
+    seen.responses5xx = errors5xx;
+    seen.responseTimeMs = responseTimeMs;
+  }
   // Every call fails with Unavailable until cleared (the balancer is away).
   void setAway(bool away) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -137,6 +146,9 @@ class FakeTrafficProvider final : public traffic::TrafficProvider {
     std::string checkStatus = "INI";
     std::string checkDetail;
     int inFlight = 0;
+    std::uint64_t totalRequests = 0;
+    std::uint64_t responses5xx = 0;
+    int responseTimeMs = 0;
   };
   struct PoolState {
     traffic::Pool pool;
@@ -155,6 +167,9 @@ class FakeTrafficProvider final : public traffic::TrafficProvider {
     member.checkStatus = now.checkStatus;
     member.checkDetail = now.checkDetail;
     member.inFlight = now.inFlight;
+    member.totalRequests = now.totalRequests;
+    member.responses5xx = now.responses5xx;
+    member.responseTimeMs = now.responseTimeMs;
     member.status = !now.healthy ? "DOWN" : member.weight > 0 ? "UP" : "DRAIN";
   }
 

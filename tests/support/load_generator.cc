@@ -112,6 +112,9 @@ Result<LoadReport> parseWrkOutput(std::string_view output) {
     auto counts = nlohmann::json::parse(loadLine);
     for (const auto& [version, count] : counts.at("versions").items()) report.versions[version] = count.get<long long>();
     report.unversioned = counts.at("unversioned").get<long long>();
+    if (auto failed = counts.find("failedVersions"); failed != counts.end()) {
+      for (const auto& [version, count] : failed->items()) report.failedVersions[version] = count.get<long long>();
+    }
     report.sent = counts.at("sent").get<long long>();
     long long counted = 0;
     for (const auto& [statusClass, count] : counts.at("statuses").items()) {
@@ -147,7 +150,7 @@ function setup(thread)
 end
 
 function init(args)
-  versions, statuses, unversioned, sent = {}, {}, 0, 0
+  versions, statuses, unversioned, sent, failed = {}, {}, 0, 0, {}
   request_text = wrk.format()
 end
 
@@ -171,6 +174,10 @@ function response(status, headers, body)
   else
     unversioned = unversioned + 1
   end
+  if status < 200 or status > 299 then
+    local key = version or "(none)"
+    failed[key] = (failed[key] or 0) + 1
+  end
 end
 
 local function add(into, from)
@@ -184,18 +191,19 @@ local function object(counts)
 end
 
 function done(summary, latency, requests)
-  local all_versions, all_statuses, all_unversioned, all_sent = {}, {}, 0, 0
+  local all_versions, all_statuses, all_unversioned, all_sent, all_failed = {}, {}, 0, 0, {}
   for _, thread in ipairs(threads) do
     add(all_versions, thread:get("versions"))
     add(all_statuses, thread:get("statuses"))
+    add(all_failed, thread:get("failed"))
     all_unversioned = all_unversioned + (thread:get("unversioned") or 0)
     all_sent = all_sent + (thread:get("sent") or 0)
   end
   local e = summary.errors
   io.write(string.format(
-    'GREENLIGHT-LOAD {"requests":%d,"sent":%d,"versions":%s,"unversioned":%d,"statuses":%s,' ..
+    'GREENLIGHT-LOAD {"requests":%d,"sent":%d,"versions":%s,"unversioned":%d,"statuses":%s,"failedVersions":%s,' ..
     '"errors":{"connect":%d,"read":%d,"write":%d,"timeout":%d,"status":%d},"duration_us":%d}\n',
-    summary.requests, all_sent, object(all_versions), all_unversioned, object(all_statuses),
+    summary.requests, all_sent, object(all_versions), all_unversioned, object(all_statuses), object(all_failed),
     e.connect, e.read, e.write, e.timeout, e.status, summary.duration))
 end
 )lua";

@@ -43,6 +43,7 @@ struct LoadReport {
   SocketErrors socketErrors;
   std::map<std::string, long long> versions;  // responses per <span id="version">VERSION</span> in the body
   long long unversioned = 0;                  // responses without one (e.g. a proxy's 503 page)
+  std::map<std::string, long long> failedVersions;  // non-2xx responses per version ("(none)": unversioned)
   std::map<std::string, long long> statusClasses;  // "2xx" -> count, "5xx" -> count …
   double requestsPerSecond = 0;
   std::chrono::microseconds latencyP50{0};

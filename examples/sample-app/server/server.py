@@ -4,6 +4,8 @@
 GET /            the page (www/index.html); any other file of www/ by its name (e.g. /VERSION)
 GET /health      200 "ok", or 500 while --unhealthy-marker exists (checked on every request) or
                  when www/HEALTH (the revision's own app/HEALTH) says "fail"
+www/ERRORS       a whole number N from 0 to 100: exactly N of every 100 page requests answer 500 (a
+                 broken revision whose /health still passes), the body naming the version
 SIGTERM/SIGINT   stop accepting, let in-flight requests finish, close idle connections, exit 0
 """
 
@@ -34,6 +36,17 @@ def load_files(www):
     if "/index.html" in files:
         files["/"] = files["/index.html"]
     return files
+
+
+def read_error_percent(path):
+    try:
+        with open(path) as f:
+            text = f.read().strip()
+    except FileNotFoundError:
+        return 0
+    if not text.isdigit() or int(text) > 100:
+        sys.exit(f"{path}: must hold a whole number from 0 to 100, not {text!r}")
+    return int(text)
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -89,7 +102,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.reply(200 if healthy else 500, "text/plain", b"ok\n" if healthy else b"unhealthy\n", send_body)
             return
         found = self.server.files.get(path)
-        if found is None:
+        if found is not None and self.server.next_request_fails():
+            version = self.server.files.get("/VERSION", ("", b""))[1].strip()
+            self.reply(500, "text/html; charset=utf-8",
+                       b'<span id="version">' + version + b"</span> failed on purpose (www/ERRORS)\n", send_body)
+        elif found is None:
             self.reply(404, "text/plain", b"not found\n", send_body)
         else:
             self.reply(200, found[0], found[1], send_body)
@@ -123,6 +140,9 @@ class Server(http.server.ThreadingHTTPServer):
         self.health_file = os.path.join(www, "HEALTH")
         self.marker = marker
         self.stopping = threading.Event()
+        self.error_percent = read_error_percent(os.path.join(www, "ERRORS"))
+        self.error_budget = 0
+        self.error_lock = threading.Lock()
         self.open_connections = 0
         self.connections_changed = threading.Condition()
         super().__init__(address, Handler)
@@ -139,6 +159,17 @@ class Server(http.server.ThreadingHTTPServer):
                 return f.read().strip().lower() != "fail"
         except FileNotFoundError:
             return True
+
+    def next_request_fails(self):
+        # Spread evenly: every request adds error_percent; each 100 collected is one failure.
+        if self.error_percent <= 0:
+            return False
+        with self.error_lock:
+            self.error_budget += self.error_percent
+            if self.error_budget >= 100:
+                self.error_budget -= 100
+                return True
+            return False
 
     def connection_opened(self):
         with self.connections_changed:

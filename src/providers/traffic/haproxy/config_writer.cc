@@ -84,6 +84,13 @@ std::string generateConfig(const ProviderModel& model, const ConfigPaths& paths)
          "    timeout queue 5s\n"
          "    load-server-state-from-file global\n"
          "    option idle-close-on-response\n";
+  if (!paths.metricsListen.empty()) {
+    // Per-server request, response-class and timing counters for Prometheus (analysis queries).
+    out << "\nfrontend greenlight-metrics\n"
+        << "    bind " << paths.metricsListen << "\n"
+        << "    http-request use-service prometheus-exporter if { path /metrics }\n"
+        << "    http-request return status 404 content-type text/plain string \"see /metrics\\n\"\n";
+  }
   for (const auto& [id, pool] : model.pools) {
     if (pool.external()) continue;
     const auto& check = pool.pool.healthCheck;

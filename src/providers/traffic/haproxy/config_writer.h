@@ -15,6 +15,7 @@ namespace greenlight::providers::haproxy {
 struct ConfigPaths {
   std::filesystem::path adminSocket;
   std::filesystem::path serverStateFile;
+  std::string metricsListen = "";  // HOST:PORT: HAProxy's own Prometheus exporter at /metrics; "" none
 };
 
 // Pure: the same model gives the same text. External pools are left out.

@@ -106,7 +106,7 @@ Result<int> EmbeddedHaproxy::workerPidLocked() {
 }
 
 Status EmbeddedHaproxy::writeConfigLocked(const ProviderModel& model) {
-  ConfigPaths paths{adminSocket(), options_.dir / "server-state"};
+  ConfigPaths paths{adminSocket(), options_.dir / "server-state", options_.metricsListen};
   std::string text = generateConfig(model, paths);
   auto current = readWholeFile(configFile());
   if (current.ok() && *current == text) return {};  // already checked when it was installed

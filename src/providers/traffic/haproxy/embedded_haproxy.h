@@ -39,6 +39,8 @@ struct EmbeddedHaproxyOptions {
   std::chrono::milliseconds startTimeout = std::chrono::seconds(10);   // until the admin socket answers
   std::chrono::milliseconds reloadTimeout = std::chrono::seconds(10);  // until the new worker answers
   std::chrono::milliseconds stopTimeout = std::chrono::seconds(10);    // SIGTERM, then SIGKILL
+  // HOST:PORT where HAProxy serves its Prometheus exporter (/metrics); empty: not served.
+  std::string metricsListen = "";
   // Where the provider tells an operator what it did on its own (a restart by supervise()).
   // Default: standard error.
   std::function<void(const std::string&)> log = nullptr;

@@ -125,6 +125,7 @@ traffic::MemberStatus memberStatusFrom(const StatRow& server) {
   member.inFlight = static_cast<int>(server.number("scur") + server.number("qcur"));
   member.totalRequests = server.number("stot");
   member.responses5xx = server.number("hrsp_5xx");
+  member.responseTimeMs = static_cast<int>(server.number("rtime"));
   return member;
 }
 
