@@ -3,7 +3,9 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <stdexcept>
 
 namespace greenlight::catalog::detail {
@@ -56,6 +58,33 @@ std::optional<std::int64_t> plainInteger(const std::string& text) {
   return std::stoll(text);
 }
 
+// A plain YAML decimal ("1.5", "-0.25", ".5", "2e-3"): digits with a point or an exponent.
+std::optional<double> plainDecimal(const std::string& text) {
+  if (text.empty() || text.size() > 40) return std::nullopt;
+  std::size_t i = (text[0] == '-' || text[0] == '+') ? 1 : 0;
+  std::size_t digits = 0;
+  bool point = false;
+  bool exponent = false;
+  for (; i < text.size(); ++i) {
+    char c = text[i];
+    if (c >= '0' && c <= '9') {
+      ++digits;
+    } else if (c == '.' && !point && !exponent) {
+      point = true;
+    } else if ((c == 'e' || c == 'E') && digits > 0 && !exponent) {
+      exponent = true;
+      if (i + 1 < text.size() && (text[i + 1] == '-' || text[i + 1] == '+')) ++i;
+      if (i + 1 == text.size()) return std::nullopt;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (digits == 0 || (!point && !exponent)) return std::nullopt;
+  double value = std::strtod(text.c_str(), nullptr);
+  if (!std::isfinite(value)) return std::nullopt;
+  return value;
+}
+
 }  // namespace
 
 nlohmann::json SpecNode::toJson() const {
@@ -67,6 +96,7 @@ nlohmann::json SpecNode::toJson() const {
       if (text == "true") return true;
       if (text == "false") return false;
       if (std::optional<std::int64_t> number = plainInteger(text)) return *number;
+      if (std::optional<double> decimal = plainDecimal(text)) return *decimal;
       if (type == ScalarType::Number) return nlohmann::json::parse(text, nullptr, false);
       return text;
     case Kind::Sequence: {

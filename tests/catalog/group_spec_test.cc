@@ -2,6 +2,9 @@
 // its line, column and key path.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "catalog/group_spec.h"
 #include "catalog/traffic_spec.h"
 #include "common/error_codes.h"
@@ -11,6 +14,11 @@ namespace {
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
+}
+
+std::string readFileOrEmpty(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 std::string yamlError(const std::string& yaml, std::string_view fallback = "shop") {
@@ -416,6 +424,17 @@ TEST(GroupSpecYaml, AnalysisOnlyWithTheBlueGreenStyle) {
       "analysis: {checks: [{name: errors, loadBalancer: {maxErrorRatePercent: 1}}]}\n");
   EXPECT_TRUE(contains(message, "analysis: is measured between the steps of a blue/green shift"))
       << message;
+}
+
+TEST(GroupSpecYaml, AGroupWithEverySectionReadsAndRoundTrips) {
+  std::string text = readFileOrEmpty(std::string(GREENLIGHT_SOURCE_DIR) + "/tests/catalog/group-full.yaml");
+  ASSERT_FALSE(text.empty());
+  Result<GroupSpec> spec = parseGroupYaml(text, "group-full.yaml");
+  ASSERT_TRUE(spec.ok()) << spec.error().message;
+  EXPECT_EQ(spec->alarms["checks"][0]["name"], "slo");
+  Result<GroupSpec> again = groupSpecFromJson(toJson(*spec));
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(*again, *spec);
 }
 
 }  // namespace

@@ -21,16 +21,31 @@ std::string errorRateAnalysis(int minRequests) {
          "      loadBalancer: {maxErrorRatePercent: 2, minRequests: " + std::to_string(minRequests) + "}\n";
 }
 
-TEST_F(BlueGreenIntegration, ACanaryAnswering5xxIsRolledBackByTheLoadBalancersCounters) {
+struct CanaryRun {
+  std::string id;
+  json finished;
+  LoadReport report;
+};
+
+class AnalysisIntegration : public BlueGreenIntegration {
+ protected:
+  // Deploys revision 2 answering 500 to 10% of its page requests under wrk load and waits for the
+  // deployment's end; every request must be served by version 1 again after it.
+  CanaryRun deployBrokenCanary() {
+    std::filesystem::path broken = plane_.sampleRevision("2");
+    writeFile(broken / "app/ERRORS", "10\n");
+    std::string v2 = plane_.push("sample", broken);
+    startLoad();
+    std::string id = deploy(v2);
+    json finished = waitForEnd(id);
+    EXPECT_EQ(shareOf("1", 200), 100.0) << "every request is served by v001 again";
+    return {id, finished, stopLoad()};
+  }
+};
+
+TEST_F(AnalysisIntegration, ACanaryAnswering5xxIsRolledBackByTheLoadBalancersCounters) {
   begin("canary-10", "{terminationWaitSeconds: 1}", true, "10,pause=60s,100", errorRateAnalysis(100));
-  std::filesystem::path broken = plane_.sampleRevision("2");
-  writeFile(broken / "app/ERRORS", "10\n");
-  std::string v2 = plane_.push("sample", broken);
-  startLoad();
-  std::string id = deploy(v2);
-  json finished = waitForEnd(id);
-  EXPECT_EQ(shareOf("1", 200), 100.0) << "every request is served by v001 again";
-  LoadReport report = stopLoad();
+  auto [id, finished, report] = deployBrokenCanary();
 
   ASSERT_EQ(finished.value("status", ""), "Failed") << finished.dump(2) << plane_.serverLog();
   EXPECT_EQ(finished.value("errorCode", ""), "AnalysisFailed") << finished.dump(2);
@@ -66,7 +81,7 @@ TEST_F(BlueGreenIntegration, ACanaryAnswering5xxIsRolledBackByTheLoadBalancersCo
   EXPECT_EQ(fleetInstances("sample-web-v002").size(), 0u) << "the canary's fleet is retired";
 }
 
-TEST_F(BlueGreenIntegration, ACanaryWithTooLittleTrafficToJudgeWaitsForContinue) {
+TEST_F(AnalysisIntegration, ACanaryWithTooLittleTrafficToJudgeWaitsForContinue) {
   begin("canary-10", "{terminationWaitSeconds: 1}", true, "10,pause=2s,100",
         errorRateAnalysis(100000));
   std::string v2 = plane_.push("sample", plane_.sampleRevision("2"));
@@ -137,7 +152,7 @@ class PrometheusServer {
   std::filesystem::path log_;
 };
 
-TEST_F(BlueGreenIntegration, ACanaryAnswering5xxIsRolledBackByAPrometheusQuery) {
+TEST_F(AnalysisIntegration, ACanaryAnswering5xxIsRolledBackByAPrometheusQuery) {
   int metricsPort = freePort();
   plane_.serverArguments = {"--haproxy-metrics", "127.0.0.1:" + std::to_string(metricsPort)};
   PrometheusServer prometheus(plane_.dir() / "prometheus", "127.0.0.1:" + std::to_string(metricsPort));
@@ -158,14 +173,7 @@ TEST_F(BlueGreenIntegration, ACanaryAnswering5xxIsRolledBackByAPrometheusQuery) 
     return prometheus.query("haproxy_server_http_responses_total{code=\"2xx\"}").find("\"server\":\"i-") !=
            std::string::npos;
   }, std::chrono::seconds(60))) << prometheus.log() << prometheus.query("up");
-  std::filesystem::path broken = plane_.sampleRevision("2");
-  writeFile(broken / "app/ERRORS", "10\n");
-  std::string v2 = plane_.push("sample", broken);
-  startLoad();
-  std::string id = deploy(v2);
-  json finished = waitForEnd(id);
-  EXPECT_EQ(shareOf("1", 200), 100.0);
-  LoadReport report = stopLoad();
+  auto [id, finished, report] = deployBrokenCanary();
 
   ASSERT_EQ(finished.value("status", ""), "Failed") << finished.dump(2) << prometheus.log();
   EXPECT_EQ(finished.value("errorCode", ""), "AnalysisFailed") << finished.dump(2);
