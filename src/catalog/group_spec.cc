@@ -55,6 +55,7 @@ nlohmann::json toJson(const GroupSpec& spec) {
   if (!spec.blueGreen.is_null()) json["blueGreen"] = spec.blueGreen;
   if (!spec.analysis.is_null()) json["analysis"] = spec.analysis;
   if (!spec.alarms.is_null()) json["alarms"] = spec.alarms;
+  if (!spec.notifications.is_null()) json["notifications"] = spec.notifications;
   return json;
 }
 

@@ -58,6 +58,7 @@ struct GroupSpec {
   nlohmann::json blueGreen = nullptr;
   nlohmann::json analysis = nullptr;  // catalog/analysis_spec.h
   nlohmann::json alarms = nullptr;    // catalog/analysis_spec.h
+  nlohmann::json notifications = nullptr;  // catalog/notification_spec.h
   AutoRollbackSpec autoRollback;
   std::map<std::string, std::string> environment;  // added to every hook's environment
   int revisionsToKeep = 5;                          // per instance, 1..100
@@ -87,6 +88,7 @@ nlohmann::json toJson(const GroupSpec& spec);  // the same keys the parsers read
 //   blueGreen: {terminationWaitSeconds: 300}                   # see traffic_spec.h
 //   analysis: {checks: [{name: errors, loadBalancer: {maxErrorRatePercent: 1}}]}  # analysis_spec.h
 //   alarms: {checks: [{name: slo, webhook: {url: "http://127.0.0.1:9000/alarm"}}]}  # analysis_spec.h
+//   notifications: [{name: ops, url: "http://127.0.0.1:9000/hook"}]  # notification_spec.h
 //   autoRollback: {enabled: true, events: [DEPLOYMENT_FAILURE]}
 //   environment: {APP_ENV: production}
 //   revisionsToKeep: 5

@@ -103,6 +103,10 @@ class SpecReader {
       locate("alarms", *alarms);
       spec.alarms = alarms->toJson();
     }
+    if (const SpecNode* notifications = keys["notifications"]) {
+      locate("notifications", *notifications);
+      spec.notifications = notifications->toJson();
+    }
     if (const SpecNode* rollback = keys["autoRollback"]) readAutoRollback(*rollback, spec.autoRollback);
     if (const SpecNode* environment = keys["environment"]) {
       spec.environment = textMap(*environment, "environment");

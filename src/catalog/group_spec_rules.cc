@@ -1,6 +1,7 @@
 // The value rules of a group spec (see group_spec_rules.h).
 #include "catalog/group_spec_rules.h"
 #include "catalog/analysis_spec.h"
+#include "catalog/notification_spec.h"
 #include "catalog/traffic_spec.h"
 
 #include <algorithm>
@@ -101,8 +102,9 @@ void checkEnvironment(const std::map<std::string, std::string>& environment,
 
 const std::vector<std::string_view>& groupSpecKeys() {
   static const std::vector<std::string_view> keys = {
-      "application",     "name",        "fleet",           "deploymentConfig",
-      "deploymentStyle", "loadBalancer", "blueGreen",      "analysis",       "alarms",         "autoRollback",   "environment",
+      "application",     "name",         "fleet",         "deploymentConfig",
+      "deploymentStyle", "loadBalancer", "blueGreen",     "analysis",
+      "alarms",          "notifications", "autoRollback", "environment",
       "revisionsToKeep", "ignoreApplicationStopFailures", "fileExistsBehavior"};
   return keys;
 }
@@ -143,6 +145,7 @@ std::vector<SpecProblem> checkGroupSpec(const GroupSpec& spec) {
   readBlueGreenSpec(spec.blueGreen, trafficProblems);
   readAnalysisSpec(spec.analysis, trafficProblems);
   readAlarmsSpec(spec.alarms, trafficProblems);
+  readNotificationsSpec(spec.notifications, trafficProblems);
   for (auto& problem : trafficProblems) {
     problems.push_back({std::move(problem.keyPath), std::move(problem.message)});
   }

@@ -1,5 +1,6 @@
-// `greenlight deploy|status|stop|continue|rollback|history`: start deployments, plan them, follow them to
-// the end with exit codes a pipeline can use (0 Succeeded, 4 Failed, 5 Stopped), and list them.
+// `greenlight deploy|status|stop|continue|rollback|history|notifications`: start deployments, plan
+// them, follow them to the end with exit codes a pipeline can use (0 Succeeded, 4 Failed, 5
+// Stopped), list them, and show what their webhooks were told.
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
@@ -7,6 +8,7 @@
 
 #include "cli/client_render_blue_green.h"
 #include "cli/client_render_deployment.h"
+#include "cli/client_render_notifications.h"
 #include "cli/client_session.h"
 #include "cli/client_watch.h"
 
@@ -187,6 +189,20 @@ void addRollbackAndHistory(CLI::App& app, ClientVerbRegistry& registry) {
   });
 }
 
+void addNotifications(CLI::App& app, ClientVerbRegistry& registry) {
+  auto arguments = std::make_shared<DeploymentArguments>();
+  CLI::App* notifications = app.add_subcommand(
+      "notifications", "A deployment's webhook notifications: each event, its delivery and attempts");
+  notifications->add_option("deployment", arguments->id, "Deployment id (d-...)")->required();
+  registry.addLeaf(notifications, [arguments](ClientSession& session) {
+    ApiClient* client = session.connect();
+    if (!client) return 1;
+    auto answer = client->get(apiPath({"deployments", arguments->id, "notifications"}));
+    if (!answer.ok()) return session.fail(answer.error());
+    return session.print(*answer, renderNotifications);
+  });
+}
+
 }  // namespace
 
 void addDeploymentVerbs(CLI::App& app, ClientVerbRegistry& registry) {
@@ -194,6 +210,7 @@ void addDeploymentVerbs(CLI::App& app, ClientVerbRegistry& registry) {
   addStatus(app, registry);
   addContinue(app, registry);
   addRollbackAndHistory(app, registry);
+  addNotifications(app, registry);
 }
 
 }  // namespace greenlight::cli

@@ -71,7 +71,7 @@ class ClientVerbRegistry {
 void addApplicationVerbs(CLI::App& app, ClientVerbRegistry& registry);   // app, config
 void addGroupVerbs(CLI::App& app, ClientVerbRegistry& registry);         // group
 void addRevisionVerbs(CLI::App& app, ClientVerbRegistry& registry);      // revision
-void addDeploymentVerbs(CLI::App& app, ClientVerbRegistry& registry);    // deploy, status, stop, continue, rollback, history
+void addDeploymentVerbs(CLI::App& app, ClientVerbRegistry& registry);    // deploy, status, stop, continue, rollback, history, notifications
 void addAdministrationVerbs(CLI::App& app, ClientVerbRegistry& registry);  // instances, token, audit
 
 }  // namespace greenlight::cli

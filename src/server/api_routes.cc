@@ -16,6 +16,7 @@ void addApiRoutes(RouteTable& routes, ApiContext& context) {
   addGroupRoutes(routes, context);
   addRevisionRoutes(routes, context);
   addDeploymentRoutes(routes, context);
+  addNotificationRoutes(routes, context);
   addInstanceRoutes(routes, context);
   addTokenAndAuditRoutes(routes, context);
   addAgentRoutes(routes, context);

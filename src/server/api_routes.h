@@ -14,6 +14,7 @@ void addConfigRoutes(RouteTable& routes, ApiContext& context);
 void addGroupRoutes(RouteTable& routes, ApiContext& context);
 void addRevisionRoutes(RouteTable& routes, ApiContext& context);
 void addDeploymentRoutes(RouteTable& routes, ApiContext& context);
+void addNotificationRoutes(RouteTable& routes, ApiContext& context);
 void addInstanceRoutes(RouteTable& routes, ApiContext& context);
 void addTokenAndAuditRoutes(RouteTable& routes, ApiContext& context);
 void addAgentRoutes(RouteTable& routes, ApiContext& context);

@@ -21,6 +21,9 @@
 #include "fleet/fleet_manager.h"
 #include "fleet/local_fleet.h"
 #include "http/http_server.h"
+#include "notify/notification_store.h"
+#include "notify/notifier.h"
+#include "notify/webhook_sender.h"
 #include "server/api_context.h"
 #include "server/api_routes.h"
 #include "server/authentication_hook.h"
@@ -66,6 +69,8 @@ struct Server::Impl {
   ParkingLot watchers;
   WakeQueue wakeQueue;
   std::unique_ptr<engine::Engine> engine;
+  std::unique_ptr<notify::CurlWebhookSender> webhookSender;
+  std::unique_ptr<notify::Notifier> notifier;  // set before the engine can call its hooks
   std::unique_ptr<fleet::LocalFleet> localFleet;
   std::unique_ptr<LazyTrafficProvider> embeddedTraffic;  // unless a provider was injected
   std::unique_ptr<ApiContext> context;
@@ -95,6 +100,7 @@ engine::EngineHooks Server::Impl::hooks() {
     wakeQueue.post([this, instanceId] { answerAgentPolls(*context, instanceId); });
   };
   engineHooks.deploymentChanged = [this](const std::string& deploymentId) {
+    notifier->deploymentChanged(deploymentId);  // queues the id: never waits for a webhook
     if (!watchers.has(deploymentId)) return;
     wakeQueue.post([this, deploymentId] { answerWatchers(*context, deploymentId); });
   };
@@ -119,6 +125,9 @@ Status Server::Impl::open() {
   if (Status migrated = engine::migrateEngineSchema(*connection, clock); !migrated.ok()) {
     return startupError("Cannot bring the store's engine tables up to date", migrated.error());
   }
+  if (Status migrated = notify::migrateNotifySchema(*connection, clock); !migrated.ok()) {
+    return startupError("Cannot bring the store's notification tables up to date", migrated.error());
+  }
   database = std::make_unique<store::SerializedSqliteDatabase>(std::move(*opened));
   tokens = std::make_unique<auth::TokenStore>(*connection, clock);
   catalog = std::make_unique<catalog::Catalog>(*connection, clock);
@@ -134,6 +143,13 @@ Status Server::Impl::open() {
   revisions.emplace(std::move(*revisionStore));
 
   engine = std::make_unique<engine::Engine>(*database, clock, audit, hooks());
+  webhookSender = std::make_unique<notify::CurlWebhookSender>();
+  notify::NotifierOptions notifierOptions;
+  notifierOptions.log = [](const std::string& line) { logEvent(line); };
+  notifier = std::make_unique<notify::Notifier>(
+      *database, clock,
+      [this](const std::string& id) { return engine->getDeployment(id, /*withTargets=*/true); },
+      *webhookSender, notifierOptions);
   localFleet = std::make_unique<fleet::LocalFleet>(fleet::LocalFleetOptions{options.agentBinary});
   traffic::TrafficProvider* traffic = options.traffic;
   if (traffic == nullptr) {
@@ -191,6 +207,7 @@ Status Server::Impl::start() {
     }
   }
   engine->setProviders(fleetManager.get(), context->traffic);
+  notifier->start();  // first looks at what a previous run had not notified
   engine->start();
   checker = std::thread([this] { checkLoop(); });
   std::string listening = options.listenHost + ":" + std::to_string(http->port());
@@ -236,6 +253,7 @@ void Server::Impl::stop() {
   if (checker.joinable()) checker.join();
   if (http) http->stop();
   if (engine) engine->stop();
+  if (notifier) notifier->stop();  // after the engine: nothing queues ids any more
   wakeQueue.stop();
   if (started) logEvent("greenlight server stopped");
 }
