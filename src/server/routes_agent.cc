@@ -177,8 +177,13 @@ void pollForCommands(ApiContext& context, http::HttpRequest& request,
     responder.send(errorFor(wait.error()));
     return;
   }
+  // A parked poll is the agent's only sign of life while it is idle: answer it within half the
+  // agent timeout, so the next poll comes before a connected agent would be taken for lost.
+  std::chrono::seconds halfTimeout = std::max(
+      std::chrono::seconds(1),
+      std::chrono::duration_cast<std::chrono::seconds>(context.agentTimeout) / 2);
   std::chrono::seconds waitFor =
-      std::min(std::chrono::seconds(wait->value_or(0)), context.maxPollWait);
+      std::min({std::chrono::seconds(wait->value_or(0)), context.maxPollWait, halfTimeout});
   pollCommands(context, agent->name, responder, waitFor);
 }
 
