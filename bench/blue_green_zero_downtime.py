@@ -261,23 +261,28 @@ class Bench:
         bg = d.get("blueGreen") or {}
         return d.get("status") in ("Succeeded", "Failed", "Stopped") and bg.get("phase") == "Done"
 
-    def start_wrk(self):
+    def start_wrk(self, script_text=WRK_SCRIPT):
         script = os.path.join(self.dir, "count.lua")
         with open(script, "w") as f:
-            f.write(WRK_SCRIPT)
+            f.write(script_text)
         out = open(os.path.join(self.dir, "wrk.txt"), "w+")
         process = subprocess.Popen(["wrk", "-t%d" % self.args.threads, "-c%d" % self.args.connections, "-d600s",
                                     "-s", script, self.frontend], env=self.env, stdout=out, stderr=subprocess.STDOUT)
         self.wrk = process
         return process, out
 
-    def stop_wrk(self, process, out):
+    def wrk_output(self, process, out):
+        """Stops wrk and answers what it printed."""
         process.send_signal(signal.SIGINT)
         process.wait(30)
         self.wrk = None
         out.seek(0)
         text = out.read()
         out.close()
+        return text
+
+    def stop_wrk(self, process, out):
+        text = self.wrk_output(process, out)
         match = re.search(r"GL_RESULT requests=(\d+) non2xx=(\d+) connect=(\d+) read=(\d+) write=(\d+) "
                           r"timeout=(\d+) duration_us=(\d+)", text)
         if not match:

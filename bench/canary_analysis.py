@@ -19,8 +19,6 @@ import json
 import os
 import re
 import shutil
-import signal
-import subprocess
 import sys
 import time
 
@@ -90,23 +88,8 @@ class CanaryBench(Bench):
         pushed = self.cli_json("revision", "push", "sample", bundle)
         return pushed.get("sha256") or pushed.get("sha") or pushed.get("revision") or pushed.get("id")
 
-    def load(self):
-        script = os.path.join(self.dir, "counts.lua")
-        with open(script, "w") as f:
-            f.write(WRK_SCRIPT)
-        out = open(os.path.join(self.dir, "wrk.txt"), "w+")
-        process = subprocess.Popen(["wrk", "-t%d" % self.args.threads, "-c%d" % self.args.connections, "-d600s",
-                                    "-s", script, self.frontend], env=self.env, stdout=out, stderr=subprocess.STDOUT)
-        self.wrk = process
-        return process, out
-
     def unload(self, process, out):
-        process.send_signal(signal.SIGINT)
-        process.wait(30)
-        self.wrk = None
-        out.seek(0)
-        text = out.read()
-        out.close()
+        text = self.wrk_output(process, out)
         match = re.search(r"GL_COUNTS (\{.*\})", text)
         if not match:
             raise RuntimeError("no result from wrk:\n" + text)
@@ -114,7 +97,7 @@ class CanaryBench(Bench):
 
     def round(self, number, errors, config):
         sha = self.push_revision(number, errors)
-        wrk, out = self.load()
+        wrk, out = self.start_wrk(WRK_SCRIPT)
         time.sleep(1)
         deployment = self.cli_json("deploy", "sample", "web", "--revision", sha, "--config", config)["id"]
         done = self.wait_for(deployment, self.finished, what="Done")
