@@ -4,6 +4,7 @@
 #include "notify/notifier.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 
 #include "catalog/catalog.h"
@@ -268,12 +269,16 @@ void Notifier::scheduleLoop() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     outboxChanged_ = false;
+    const std::uint64_t finishedBefore = deliveriesFinished_;
     lock.unlock();
     Result<std::vector<Notification>> heads = database_.withConnection(
         [](store::SqliteDatabase& db) { return laneHeads(db); });
     const WallTime now = clock_.now();
     lock.lock();
     if (stopping_) break;
+    // A delivery that ended while the heads were read freed its lane, but the head read may be
+    // the one it just delivered: handing it out again would send it twice. Read again.
+    if (deliveriesFinished_ != finishedBefore) continue;
     std::chrono::milliseconds wait = std::chrono::seconds(60);
     if (!heads.ok()) {
       log("notifications: the outbox could not be read: " + heads.error().message);
@@ -311,6 +316,7 @@ void Notifier::deliveryLoop() {
     attempt(job);
     lock.lock();
     ++idleWorkers_;
+    ++deliveriesFinished_;
     busyLanes_.erase(job.lane);
     outboxChanged_ = true;  // the lane's next notification may be due
     scheduleWake_.notify_one();

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -86,6 +87,7 @@ class Notifier {
   std::set<std::string> busyLanes_;       // GUARDED_BY(mutex_): being sent to now
   std::deque<Notification> jobs_;         // GUARDED_BY(mutex_)
   int idleWorkers_ = 0;                   // GUARDED_BY(mutex_)
+  std::uint64_t deliveriesFinished_ = 0;  // GUARDED_BY(mutex_): attempts ended, lanes freed
   bool stopping_ = false;                 // GUARDED_BY(mutex_)
   bool started_ = false;                  // GUARDED_BY(mutex_)
   std::thread observer_;
