@@ -156,9 +156,15 @@ class BlueGreenIntegration : public ::testing::Test {
     return 100.0 * sample.versions[version] / n;
   }
 
-  // HAProxy's own count of requests each member has been sent (`show stat`, stot), by instance.
-  std::map<std::string, long long> servedByMember() {
+  // HAProxy's own count of requests each member has been sent (`show stat`, stot), by instance,
+  // and the worker that answered (`show info`, in the same session so the same process): around
+  // a reload the old and the new workers both answer the stats socket, each with its own counters.
+  struct StatSnapshot {
+    int workerPid = 0;
     std::map<std::string, long long> served;
+  };
+  StatSnapshot servedByMember() {
+    StatSnapshot snapshot;
     int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
     sockaddr_un address{};
     address.sun_family = AF_UNIX;
@@ -167,9 +173,9 @@ class BlueGreenIntegration : public ::testing::Test {
     if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
       ::close(fd);
       ADD_FAILURE() << "cannot connect to " << path;
-      return served;
+      return snapshot;
     }
-    const char command[] = "show stat\n";
+    const char command[] = "show info;show stat\n";
     EXPECT_EQ(::write(fd, command, sizeof command - 1), static_cast<ssize_t>(sizeof command - 1));
     std::string text;
     char buffer[8192];
@@ -185,10 +191,15 @@ class BlueGreenIntegration : public ::testing::Test {
       return fields;
     };
     while (std::getline(lines, line)) {
+      if (line.rfind("Pid: ", 0) == 0) {
+        snapshot.workerPid = std::atoi(line.c_str() + 5);
+        continue;
+      }
       if (line.rfind("# ", 0) == 0) {
         header = split(line.substr(2));
         continue;
       }
+      if (header.empty()) continue;  // still `show info`
       std::vector<std::string> fields = split(line);
       auto column = [&](const std::string& name) -> std::string {
         auto at = std::find(header.begin(), header.end(), name);
@@ -197,24 +208,32 @@ class BlueGreenIntegration : public ::testing::Test {
       };
       std::string server = column("svname");
       if (server.rfind("i-", 0) != 0) continue;
-      served[server] = std::stoll(column("stot").empty() ? "0" : column("stot"));
+      snapshot.served[server] = std::stoll(column("stot").empty() ? "0" : column("stot"));
     }
-    return served;
+    EXPECT_NE(snapshot.workerPid, 0) << "no Pid in HAProxy's show info: " << text.substr(0, 300);
+    return snapshot;
   }
 
   // The share of requests HAProxy sent to `fleetVersion`'s members while `traffic` ran, from its
-  // per-server counters (not from greenlight's bookkeeping).
+  // per-server counters (not from greenlight's bookkeeping). Both readings must come from one
+  // worker; a window that began with the old worker of a reload and ended with the new one is
+  // run again (the old one stops accepting once the new one is up).
   double statShareOf(const std::string& fleetVersion, const std::function<void()>& traffic) {
     std::set<std::string> members = remembered_[fleetVersion];
     if (members.empty()) {
       for (const auto& instance : fleetInstances(fleetVersion)) members.insert(instance.value("id", ""));
     }
-    std::map<std::string, long long> before = servedByMember();
-    traffic();
-    std::map<std::string, long long> after = servedByMember();
+    StatSnapshot before, after;
+    for (int window = 0; window < 5; ++window) {
+      before = servedByMember();
+      traffic();
+      after = servedByMember();
+      if (before.workerPid == after.workerPid) break;
+    }
+    EXPECT_EQ(before.workerPid, after.workerPid) << "five windows in a row straddled a change of worker";
     long long total = 0, ours = 0;
-    for (const auto& [server, count] : after) {
-      long long delta = count - (before.count(server) ? before[server] : 0);
+    for (const auto& [server, count] : after.served) {
+      long long delta = count - (before.served.count(server) ? before.served[server] : 0);
       total += delta;
       if (members.count(server)) ours += delta;
     }

@@ -182,7 +182,10 @@ TEST_F(BlueGreenIntegration, HaproxyReloadedMidShiftLosesNothing) {
   // A graceful reload (SIGUSR2 to the master): the new workers start from the generated
   // configuration and the saved server state, so the split and the members survive.
   int master = std::stoi(readFile(plane_.data() / "haproxy/haproxy.pid"));
+  int oldWorker = servedByMember().workerPid;
   ASSERT_EQ(::kill(master, SIGUSR2), 0);
+  ASSERT_TRUE(waitFor([&] { return servedByMember().workerPid != oldWorker; }))
+      << "a new worker answers the stats socket after the reload";
   ASSERT_TRUE(waitFor([&] { return shareOf("2", 200) > 0; }, std::chrono::seconds(10)));
   expectSplit(20.0);  // the split survives the reload
   json finished = continueToTheEnd(id);
