@@ -163,6 +163,13 @@ std::string renderTrafficStep(const nlohmann::json& blueGreen) {
     } else {
       line += ", pausing " + secondsText(*seconds * 1000);
     }
+  } else if (step.is_object() && step.contains("gate")) {
+    // "a gate (step 2 of 3): greenlight continue and a 2xx from ...; at the deadline it will ..."
+    std::string waiting = textOf(blueGreen, "waitingFor");
+    std::size_t colon = waiting.find("): ");
+    line += ", at a gate waiting for " + (colon == std::string::npos ? waiting : waiting.substr(colon + 3));
+    std::string until = textOf(blueGreen, "waitUntil");
+    if (!until.empty()) line += " (deadline " + timeOfDay(until) + ")";
   }
   return line;
 }

@@ -151,6 +151,16 @@ std::string describeSteps(const nlohmann::json& steps) {
     } else if (step.is_object() && step.contains("pause")) {
       std::string seconds = textOf(step["pause"], "seconds");
       shown = seconds.empty() ? "pause" : "pause " + seconds + "s";
+    } else if (step.is_object() && step.contains("gate") && step["gate"].is_object()) {
+      const auto& gate = step["gate"];
+      std::string waits = gate.value("continue", false) ? "continue" : "";
+      if (gate.contains("webhook") && gate["webhook"].is_object()) {
+        waits += (waits.empty() ? "" : " + ") + textOf(gate["webhook"], "url");
+      }
+      std::string onDeadline = textOf(gate, "onDeadline");
+      std::string deadline = textOf(gate, "deadlineSeconds");
+      shown = "gate (" + waits + ", " + (onDeadline.empty() ? "stop" : onDeadline) + " after " +
+              (deadline.empty() ? "3600" : deadline) + "s)";
     } else {
       shown = step.dump();
     }

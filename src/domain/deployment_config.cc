@@ -26,9 +26,73 @@ std::string minutes(int count) {
   return std::to_string(count) + (count == 1 ? " minute" : " minutes");
 }
 
+constexpr EnumNames<GateDeadlineAction, 2> kDeadlineActionNames{
+    {{GateDeadlineAction::Stop, "stop"}, {GateDeadlineAction::Continue, "continue"}}};
+
+// 3600 -> "1h", 90 -> "90s", 120 -> "2m".
+std::string duration(int seconds) {
+  if (seconds % 3600 == 0) return std::to_string(seconds / 3600) + "h";
+  if (seconds % 60 == 0) return std::to_string(seconds / 60) + "m";
+  return std::to_string(seconds) + "s";
+}
+
+std::string describeGate(const Gate& gate) {
+  std::string text = "gate (";
+  if (gate.approval) text += "continue";
+  if (gate.approval && gate.webhook) text += " and ";
+  if (gate.webhook) text += "2xx from " + gate.webhook->url;
+  text += ", then " + std::string(toString(gate.onDeadline)) + " after " + duration(gate.deadlineSeconds) + ")";
+  return text;
+}
+
+nlohmann::json gateToJson(const Gate& gate) {
+  nlohmann::json json = {{"continue", gate.approval},
+                         {"deadlineSeconds", gate.deadlineSeconds},
+                         {"onDeadline", toString(gate.onDeadline)}};
+  if (gate.webhook) {
+    json["webhook"] = {{"url", gate.webhook->url},
+                       {"intervalSeconds", gate.webhook->intervalSeconds},
+                       {"timeoutSeconds", gate.webhook->timeoutSeconds}};
+  }
+  return json;
+}
+
+Gate gateFromJson(const nlohmann::json& json) {
+  if (!json.is_object()) {
+    throw std::invalid_argument("'gate' must be an object, e.g. {\"continue\": true}");
+  }
+  for (const auto& [key, value] : json.items()) {
+    if (key != "continue" && key != "webhook" && key != "deadlineSeconds" && key != "onDeadline") {
+      throw std::invalid_argument("unknown gate key '" + key +
+                                  "'; a gate has continue, webhook, deadlineSeconds and onDeadline");
+    }
+  }
+  Gate gate;
+  if (json.contains("continue")) gate.approval = requiredMember<bool>(json, "continue");
+  if (json.contains("webhook")) {
+    const nlohmann::json& hook = json.at("webhook");
+    if (!hook.is_object()) throw std::invalid_argument("'webhook' must be an object with a 'url'");
+    GateWebhook webhook;
+    webhook.url = requiredMember<std::string>(hook, "url");
+    if (hook.contains("intervalSeconds")) webhook.intervalSeconds = requiredMember<int>(hook, "intervalSeconds");
+    if (hook.contains("timeoutSeconds")) webhook.timeoutSeconds = requiredMember<int>(hook, "timeoutSeconds");
+    gate.webhook = std::move(webhook);
+  }
+  if (json.contains("deadlineSeconds")) gate.deadlineSeconds = requiredMember<int>(json, "deadlineSeconds");
+  if (json.contains("onDeadline")) {
+    auto text = requiredMember<std::string>(json, "onDeadline");
+    auto action = enumNamed(kDeadlineActionNames, text);
+    if (!action) throw std::invalid_argument("'onDeadline' is stop or continue, not '" + text + "'");
+    gate.onDeadline = *action;
+  }
+  return gate;
+}
+
 }  // namespace
 
 const char* toString(MinimumHealthyHostsType type) { return nameOf(kTypeNames, type); }
+
+const char* toString(GateDeadlineAction action) { return nameOf(kDeadlineActionNames, action); }
 
 std::optional<MinimumHealthyHostsType> parseMinimumHealthyHostsType(std::string_view text) {
   return enumNamed(kTypeNames, text);
@@ -92,7 +156,9 @@ std::string describe(const std::vector<TrafficStep>& steps) {
   std::string text;
   for (const auto& step : steps) {
     if (!text.empty()) text += ", ";
-    if (!step.isPause()) {
+    if (step.gate) {
+      text += describeGate(*step.gate);
+    } else if (!step.isPause()) {
       text += std::to_string(*step.setWeight) + "%";
     } else if (!step.pauseSeconds) {
       text += "pause (until continue)";
@@ -142,6 +208,7 @@ nlohmann::json trafficRoutingToJson(const TrafficRouting& routing) {
 }
 
 nlohmann::json trafficStepToJson(const TrafficStep& step) {
+  if (step.gate) return {{"gate", gateToJson(*step.gate)}};
   if (!step.isPause()) return {{"setWeight", *step.setWeight}};
   nlohmann::json pause = nlohmann::json::object();
   if (step.pauseSeconds) pause["seconds"] = *step.pauseSeconds;
@@ -150,11 +217,12 @@ nlohmann::json trafficStepToJson(const TrafficStep& step) {
 
 TrafficStep trafficStepFromJson(const nlohmann::json& json) {
   if (!json.is_object() || json.size() != 1 ||
-      (!json.contains("setWeight") && !json.contains("pause"))) {
+      (!json.contains("setWeight") && !json.contains("pause") && !json.contains("gate"))) {
     throw std::invalid_argument(
-        "a step is {\"setWeight\": N} or {\"pause\": {}} / {\"pause\": {\"seconds\": N}}, not " +
-        json.dump());
+        "a step is {\"setWeight\": N}, {\"pause\": {}} / {\"pause\": {\"seconds\": N}} or "
+        "{\"gate\": {\"continue\": true}}, not " + json.dump());
   }
+  if (json.contains("gate")) return TrafficStep::gated(gateFromJson(json.at("gate")));
   if (json.contains("setWeight")) return TrafficStep::weight(requiredMember<int>(json, "setWeight"));
   const nlohmann::json& pause = json.at("pause");
   if (!pause.is_object()) throw std::invalid_argument("'pause' must be an object, e.g. {\"seconds\": 30}");

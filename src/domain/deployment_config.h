@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -50,17 +51,40 @@ struct TimeBasedLinear {
 };
 // One step of an explicit shift: set the new fleet's share of requests (0..100), or pause, for
 // `pauseSeconds` or, without it, until someone says `greenlight continue`.
+// A gate holds the shift at its step until it opens: `greenlight continue` was run (approval), a
+// webhook answered 2xx (asked every intervalSeconds; once it has, that part stays open), or both
+// when both are asked for. At deadlineSeconds an unopened gate stops the deployment (traffic goes
+// back) or, with onDeadline continue, opens.
+struct GateWebhook {
+  std::string url;  // http://host:port/path, sent a POST with the deployment's context
+  int intervalSeconds = 10;
+  int timeoutSeconds = 5;
+  bool operator==(const GateWebhook&) const = default;
+};
+enum class GateDeadlineAction { Stop, Continue };
+const char* toString(GateDeadlineAction action);  // "stop", "continue"
+struct Gate {
+  bool approval = false;  // waits for `greenlight continue`
+  std::optional<GateWebhook> webhook;
+  int deadlineSeconds = 3600;
+  GateDeadlineAction onDeadline = GateDeadlineAction::Stop;
+  bool operator==(const Gate&) const = default;
+};
+
 struct TrafficStep {
   std::optional<int> setWeight;
-  std::optional<int> pauseSeconds;  // with setWeight empty: a pause; none = wait for continue
-  static TrafficStep weight(int percent) { return {percent, std::nullopt}; }
+  std::optional<int> pauseSeconds;  // with setWeight and gate empty: a pause; none = wait for continue
+  std::optional<Gate> gate;         // with setWeight empty: a gate
+  static TrafficStep weight(int percent) { return {percent, std::nullopt, std::nullopt}; }
   static TrafficStep pause(std::optional<int> seconds = std::nullopt) {
-    return {std::nullopt, seconds};
+    return {std::nullopt, seconds, std::nullopt};
   }
-  bool isPause() const { return !setWeight.has_value(); }
+  static TrafficStep gated(Gate gate) { return {std::nullopt, std::nullopt, std::move(gate)}; }
+  bool isPause() const { return !setWeight.has_value() && !gate.has_value(); }
+  bool isGate() const { return gate.has_value(); }
   bool operator==(const TrafficStep&) const = default;
 };
-// Weights and pauses spelled out (Argo Rollouts' steps), e.g. 10, pause, 50, pause 30 s, 100.
+// Weights, pauses and gates spelled out (Argo Rollouts' steps), e.g. 10, pause, 50, pause 30 s, 100.
 struct TrafficSteps {
   std::vector<TrafficStep> steps;
   bool operator==(const TrafficSteps&) const = default;
@@ -103,6 +127,9 @@ std::string describe(const std::vector<TrafficStep>& steps);
 //   {"name": "gentle", "computePlatform": "server",
 //    "trafficRouting": {"type": "Steps", "steps": [{"setWeight": 10}, {"pause": {}},
 //                                                  {"pause": {"seconds": 30}}, {"setWeight": 100}]}}
+//   a gate step: {"gate": {"continue": true, "webhook": {"url": "http://ci:8080/ok",
+//                 "intervalSeconds": 10, "timeoutSeconds": 5}, "deadlineSeconds": 3600,
+//                 "onDeadline": "stop"}}  (continue or webhook, or both)
 void to_json(nlohmann::json& json, MinimumHealthyHostsType type);
 void from_json(const nlohmann::json& json, MinimumHealthyHostsType& type);
 void to_json(nlohmann::json& json, const MinimumHealthyHosts& hosts);

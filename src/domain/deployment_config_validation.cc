@@ -52,6 +52,35 @@ Status validateShift(const DeploymentConfig& config, const char* kind, int perce
 }
 
 constexpr std::size_t kMaxSteps = 100;
+constexpr int kMaxGateDeadlineSeconds = 7 * 24 * 3600;
+
+Status validateGate(const DeploymentConfig& config, const std::string& where, const Gate& gate) {
+  if (!gate.approval && !gate.webhook) {
+    return invalid(config, where + "is a gate that waits for nothing; a gate waits for `greenlight "
+                               "continue` (continue: true), a webhook's 2xx (webhook: {url: ...}), or both.");
+  }
+  if (gate.deadlineSeconds < 1 || gate.deadlineSeconds > kMaxGateDeadlineSeconds) {
+    return invalid(config, where + "has a gate deadline of " + std::to_string(gate.deadlineSeconds) +
+                               " seconds; it is from 1 second to 7 days (604800).");
+  }
+  if (gate.webhook) {
+    const GateWebhook& hook = *gate.webhook;
+    if (hook.url.rfind("http://", 0) != 0 && hook.url.rfind("https://", 0) != 0) {
+      return invalid(config, where + "has a gate webhook url '" + hook.url +
+                                 "'; it must be an http:// or https:// URL.");
+    }
+    if (hook.intervalSeconds < 1 || hook.intervalSeconds > 3600) {
+      return invalid(config, where + "asks the gate webhook every " +
+                                 std::to_string(hook.intervalSeconds) +
+                                 " seconds; intervalSeconds is from 1 to 3600.");
+    }
+    if (hook.timeoutSeconds < 1 || hook.timeoutSeconds > 60) {
+      return invalid(config, where + "gives the gate webhook " + std::to_string(hook.timeoutSeconds) +
+                                 " seconds to answer; timeoutSeconds is from 1 to 60.");
+    }
+  }
+  return Status::success();
+}
 
 Status validateSteps(const DeploymentConfig& config, const std::vector<TrafficStep>& steps) {
   const std::string example = " For example: 10, pause, 50, pause=30s, 100.";
@@ -68,13 +97,16 @@ Status validateSteps(const DeploymentConfig& config, const std::vector<TrafficSt
                                  std::to_string(*step.setWeight) +
                                  "%; a weight is a share of requests from 0 to 100.");
     }
+    if (step.gate) {
+      if (Status gate = validateGate(config, where, *step.gate); !gate.ok()) return gate;
+    }
     if (step.isPause() && step.pauseSeconds && *step.pauseSeconds < 1) {
       return invalid(config, where + "pauses for " + std::to_string(*step.pauseSeconds) +
                                  " seconds; a timed pause lasts at least 1 second (a pause "
                                  "without a duration waits for `greenlight continue`).");
     }
   }
-  if (steps.back().isPause() || *steps.back().setWeight != 100) {
+  if (!steps.back().setWeight || *steps.back().setWeight != 100) {
     return invalid(config, "the last step must send all traffic to the new fleet (setWeight 100), "
                            "so a shift that goes through its steps ends with the new version "
                            "serving." + example);

@@ -438,6 +438,78 @@ Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects
     return save(window, false);
   };
 
+  // A gate step: it opens when what it waits for has happened (a `continue`, the webhook's 2xx,
+  // or both); a `continue` also opens a gate that waits only for its webhook, the operator having
+  // decided. At its deadline it stops the deployment (traffic goes back) or opens, as it says.
+  auto passGate = [&](const domain::Gate& gate) -> Result<bool> {
+    GateProgress progress;
+    bool reached = state.gates.empty() || state.gates.back().stepIndex != state.stepIndex;
+    if (reached) {
+      progress.stepIndex = state.stepIndex;
+      progress.startedAt = now;
+    } else {
+      progress = state.gates.back();
+    }
+    auto save = [&](bool advance) {
+      return commit([&](store::SqliteDatabase&, rows::DeploymentRow&, BlueGreenState& fresh) {
+        if (!fresh.gates.empty() && fresh.gates.back().stepIndex == progress.stepIndex) {
+          fresh.gates.back() = progress;
+        } else {
+          fresh.gates.push_back(progress);
+        }
+        if (advance) {
+          fresh.stepIndex += 1;
+          fresh.stepStartedAt = now;
+          fresh.continueRequested = false;
+        }
+        return Status::success();
+      });
+    };
+    const bool overridden = !gate.approval && state.continueRequested;
+    const bool approved = !gate.approval || state.continueRequested;
+    bool hooked = !gate.webhook || progress.webhookPassed || overridden;
+    bool asked = false;
+    if (!hooked && (!progress.lastCheckedAt ||
+                    now - *progress.lastCheckedAt >= std::chrono::seconds(gate.webhook->intervalSeconds))) {
+      catalog::CheckSpec check;
+      check.name = "gate";
+      check.webhook = catalog::WebhookCheckSpec{gate.webhook->url, gate.webhook->timeoutSeconds};
+      nlohmann::json context = checkContext();
+      context.update({{"step", state.stepIndex + 1}, {"trafficPercent", state.trafficPercent}, {"gate", true}});
+      progress.webhook = measureWebhook(check, context);
+      progress.lastCheckedAt = now;
+      progress.checks += 1;
+      progress.webhookPassed = progress.webhook->verdict == verdicts::kPassed;
+      hooked = progress.webhookPassed;
+      asked = true;
+    }
+    if (approved && hooked) {
+      progress.outcome = overridden ? "Continued" : "Opened";
+      return save(true);
+    }
+    if (passed(state.stepStartedAt, gate.deadlineSeconds, now)) {
+      if (gate.onDeadline == domain::GateDeadlineAction::Continue) {
+        progress.outcome = "OpenedAtDeadline";
+        return save(true);
+      }
+      progress.outcome = "TimedOut";
+      Result<bool> saved = save(false);
+      if (!saved.ok()) return saved;
+      std::string missing;
+      if (!approved) missing = "nobody ran `greenlight continue " + id + "`";
+      if (!hooked) {
+        missing += std::string(missing.empty() ? "" : " and ") + gate.webhook->url + " did not answer 2xx" +
+                   (progress.webhook ? " (last: " + progress.webhook->summary + ")" : "");
+      }
+      return fail(DeploymentStatus::Stopped, "GateTimeout",
+                  "The gate at step " + std::to_string(state.stepIndex + 1) + " did not open within " +
+                      std::to_string(gate.deadlineSeconds) + "s: " + missing + ".",
+                  true);
+    }
+    if (reached || asked) return save(false);
+    return false;
+  };
+
   // The group's alarms, measured every intervalSeconds while the new fleet may have traffic. An
   // alarm in the Failed state stops the deployment; one that cannot be read stops it too unless
   // the group ignores read failures. Answers a result when it acted, none when the phase goes on.
@@ -632,6 +704,7 @@ Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects
         });
       }
       const domain::TrafficStep& step = state.steps[static_cast<std::size_t>(state.stepIndex)];
+      if (step.gate) return passGate(*step.gate);
       if (step.isPause()) {
         bool over = state.continueRequested ||
                     (step.pauseSeconds && passed(state.stepStartedAt, *step.pauseSeconds, now));

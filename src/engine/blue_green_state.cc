@@ -32,6 +32,31 @@ std::string stepsLabel(int index, std::size_t count) {
 
 }  // namespace
 
+nlohmann::json toJson(const GateProgress& gate) {
+  return {{"stepIndex", gate.stepIndex},
+          {"startedAt", timeOrNull(gate.startedAt)},
+          {"lastCheckedAt", timeOrNull(gate.lastCheckedAt)},
+          {"checks", gate.checks},
+          {"webhookPassed", gate.webhookPassed},
+          {"webhook", gate.webhook ? toJson(*gate.webhook) : nlohmann::json(nullptr)},
+          {"outcome", gate.outcome}};
+}
+
+GateProgress gateProgressFromJson(const nlohmann::json& json) {
+  GateProgress gate;
+  if (!json.is_object()) return gate;
+  gate.stepIndex = json.value("stepIndex", -1);
+  gate.startedAt = timeFrom(json, "startedAt");
+  gate.lastCheckedAt = timeFrom(json, "lastCheckedAt");
+  gate.checks = json.value("checks", 0);
+  gate.webhookPassed = json.value("webhookPassed", false);
+  if (auto webhook = json.find("webhook"); webhook != json.end() && webhook->is_object()) {
+    gate.webhook = checkResultFromJson(*webhook);
+  }
+  gate.outcome = json.value("outcome", std::string());
+  return gate;
+}
+
 nlohmann::json toJson(const BlueGreenState& state) {
   nlohmann::json steps = nlohmann::json::array();
   for (const auto& step : state.steps) steps.push_back(domain::trafficStepToJson(step));
@@ -46,6 +71,8 @@ nlohmann::json toJson(const BlueGreenState& state) {
   for (const auto& window : state.analyses) analyses.push_back(toJson(window));
   nlohmann::json alarms = nlohmann::json::array();
   for (const auto& result : state.alarms) alarms.push_back(toJson(result));
+  nlohmann::json gates = nlohmann::json::array();
+  for (const auto& gate : state.gates) gates.push_back(toJson(gate));
   return {{"fleetVersion", state.fleetVersion},
           {"previousFleetVersion",
            state.previousFleetVersion.empty() ? nlohmann::json(nullptr)
@@ -67,6 +94,7 @@ nlohmann::json toJson(const BlueGreenState& state) {
           {"switchRequestedAt", timeOrNull(state.switchRequestedAt)},
           {"switchMs", state.switchMs ? nlohmann::json(*state.switchMs) : nlohmann::json(nullptr)},
           {"analyses", analyses},
+          {"gates", gates},
           {"alarmsCheckedAt", timeOrNull(state.alarmsCheckedAt)},
           {"alarms", alarms}};
 }
@@ -116,6 +144,9 @@ BlueGreenState blueGreenStateFromJson(const nlohmann::json& json) {
   if (auto analyses = json.find("analyses"); analyses != json.end() && analyses->is_array()) {
     for (const auto& window : *analyses) state.analyses.push_back(analysisWindowFromJson(window));
   }
+  if (auto gates = json.find("gates"); gates != json.end() && gates->is_array()) {
+    for (const auto& gate : *gates) state.gates.push_back(gateProgressFromJson(gate));
+  }
   state.alarmsCheckedAt = timeFrom(json, "alarmsCheckedAt");
   if (auto alarms = json.find("alarms"); alarms != json.end() && alarms->is_array()) {
     for (const auto& result : *alarms) state.alarms.push_back(checkResultFromJson(result));
@@ -143,7 +174,26 @@ nlohmann::json blueGreenProgress(const BlueGreenState& state, int readyTimeoutSe
     const domain::TrafficStep& step = state.steps[static_cast<std::size_t>(state.stepIndex)];
     std::string where = stepsLabel(state.stepIndex, state.steps.size());
     const AnalysisWindow* analysis = state.analyses.empty() ? nullptr : &state.analyses.back();
-    if (analysis != nullptr && analysis->stepIndex == state.stepIndex && analysis->waiting) {
+    if (step.gate) {
+      std::vector<std::string> parts;
+      if (step.gate->approval) parts.push_back("greenlight continue");
+      if (step.gate->webhook) {
+        const GateProgress* gate = state.gates.empty() || state.gates.back().stepIndex != state.stepIndex
+                                       ? nullptr
+                                       : &state.gates.back();
+        std::string hook = "a 2xx from " + step.gate->webhook->url;
+        if (gate != nullptr && gate->webhookPassed) {
+          hook += " (answered)";
+        } else if (gate != nullptr && gate->webhook) {
+          hook += " (last: " + gate->webhook->summary + ")";
+        }
+        parts.push_back(hook);
+      }
+      waitingFor = "a gate (" + where + "): " + parts.front() + (parts.size() > 1 ? " and " + parts.back() : "") +
+                   "; at the deadline it will " +
+                   (step.gate->onDeadline == domain::GateDeadlineAction::Stop ? "stop and roll back" : "go on");
+      if (state.stepStartedAt) waitUntil = *state.stepStartedAt + std::chrono::seconds(step.gate->deadlineSeconds);
+    } else if (analysis != nullptr && analysis->stepIndex == state.stepIndex && analysis->waiting) {
       waitingFor = "greenlight continue or stop: the analysis was inconclusive (" + where + ")";
     } else if (step.isPause() && !step.pauseSeconds) {
       waitingFor = "greenlight continue (" + where + ")";

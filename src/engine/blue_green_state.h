@@ -43,6 +43,20 @@ struct FleetTraffic {
   bool operator==(const FleetTraffic&) const = default;
 };
 
+// What a gate step has seen: when it began waiting, the webhook's latest answer, how it opened.
+struct GateProgress {
+  int stepIndex = -1;
+  std::optional<WallTime> startedAt;
+  std::optional<WallTime> lastCheckedAt;  // the webhook was last asked
+  int checks = 0;
+  bool webhookPassed = false;             // it answered 2xx once: that part of the gate is open
+  std::optional<CheckResult> webhook;     // its latest answer
+  std::string outcome;                    // "" while waiting; "Opened", "OpenedAtDeadline", "TimedOut"
+  bool operator==(const GateProgress&) const = default;
+};
+nlohmann::json toJson(const GateProgress& gate);
+GateProgress gateProgressFromJson(const nlohmann::json& json);
+
 struct BlueGreenState {
   // The fleet version this deployment makes (or, for a switch back, brings back) and the one
   // serving when it started (the one it drains); "" when there was none.
@@ -66,6 +80,8 @@ struct BlueGreenState {
   std::optional<std::int64_t> switchMs;       // ... and took this long to hold in the balancer
   // The analysis of each pause with traffic on the new fleet, in order; the last may be running.
   std::vector<AnalysisWindow> analyses;
+  // Each gate step reached, in order; the last may be waiting.
+  std::vector<GateProgress> gates;
   // The group's alarms, as last measured (while the new fleet may have traffic).
   std::optional<WallTime> alarmsCheckedAt;
   std::vector<CheckResult> alarms;

@@ -422,9 +422,11 @@ Result<DeploymentView> Engine::continueDeployment(const std::string& id,
           step = "ready";
         } else if (state.phase == phases::kShifting && state.stepIndex >= 0 &&
                    state.stepIndex < static_cast<int>(state.steps.size()) &&
-                   state.steps[static_cast<std::size_t>(state.stepIndex)].isPause()) {
+                   (state.steps[static_cast<std::size_t>(state.stepIndex)].isPause() ||
+                    state.steps[static_cast<std::size_t>(state.stepIndex)].isGate())) {
           waiting = true;  // a timed pause may be cut short too
-          step = "pause at step " + std::to_string(state.stepIndex + 1);
+          step = std::string(state.steps[static_cast<std::size_t>(state.stepIndex)].isGate() ? "gate" : "pause") +
+                 " at step " + std::to_string(state.stepIndex + 1);
         } else if (state.phase == phases::kTerminationWait) {
           waiting = true;
           step = "termination wait";

@@ -85,6 +85,9 @@ json stepDetails(const json& steps, int index) {
                   {"trafficPercent", traffic}};
   if (step.contains("setWeight")) {
     details["setWeight"] = step["setWeight"];
+  } else if (step.contains("gate") && step["gate"].is_object()) {
+    details["gate"] = step["gate"];
+    details["waitsForContinue"] = step["gate"].value("continue", false);
   } else {
     json pause = step.value("pause", json::object());
     details["pause"] = pause.is_object() ? pause : json::object();
@@ -270,7 +273,7 @@ class Deriver {
       if (i >= state_.stepsStarted && i < stepsStarted) {
         json details = stepDetails(steps, i);
         add("StepStarted", now_, status, nullptr, details);
-        if (details.contains("pause")) {
+        if (details.contains("pause") || details.contains("gate")) {  // a gate is a wait too
           if (i == whole(bg, "stepIndex", -1) && text(bg, "phase") == "Shifting") {
             details["waitUntil"] = bg.value("waitUntil", json(nullptr));
           }

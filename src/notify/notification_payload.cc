@@ -25,6 +25,15 @@ std::string stepText(const json& step) {
   if (step.contains("setWeight")) {
     return where + ": " + std::to_string(step.value("setWeight", 0)) + "% to the new fleet";
   }
+  if (step.contains("gate") && step["gate"].is_object()) {
+    const json& gate = step["gate"];
+    std::string waits = gate.value("continue", false) ? "`greenlight continue`" : "";
+    if (gate.contains("webhook") && gate["webhook"].is_object()) {
+      waits += std::string(waits.empty() ? "" : " and ") + "a 2xx from " +
+               gate["webhook"].value("url", std::string("its webhook"));
+    }
+    return where + ": a gate at " + std::to_string(step.value("trafficPercent", 0)) + "% until " + waits;
+  }
   const json pause = step.value("pause", json::object());
   if (pause.is_object() && pause.contains("seconds") && pause["seconds"].is_number_integer()) {
     return where + ": a pause of " + std::to_string(pause["seconds"].get<int>()) + "s at " +

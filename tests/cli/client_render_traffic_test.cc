@@ -96,6 +96,26 @@ TEST(ClientRenderTrafficTest, StepsFlagBecomesTheApisSteps) {
                                     {"pause": {"seconds": 5}}, {"setWeight": 100}])"));
 }
 
+TEST(ClientRenderTrafficTest, StepsFlagWritesGates) {
+  auto steps = parseTrafficSteps(
+      "10,gate,gate[continue webhook=http://ci:8080/ok?a=1,b=2 every=15s timeout=3 deadline=2h "
+      "on-deadline=continue],gate[webhook=http://ci/ok],100");
+  ASSERT_TRUE(steps.ok()) << steps.error().message;
+  EXPECT_EQ(*steps, json::parse(R"([{"setWeight": 10}, {"gate": {"continue": true}},
+      {"gate": {"continue": true, "webhook": {"url": "http://ci:8080/ok?a=1,b=2", "intervalSeconds": 15,
+                "timeoutSeconds": 3}, "deadlineSeconds": 7200, "onDeadline": "continue"}},
+      {"gate": {"webhook": {"url": "http://ci/ok"}}}, {"setWeight": 100}])"));
+  EXPECT_EQ(describeSteps((*steps)), "10%, gate (continue, stop after 3600s), gate (continue + http://ci:8080/ok?a=1,b=2, "
+                                     "continue after 7200s), gate (http://ci/ok, stop after 3600s), 100%");
+  for (const char* bad : {"gate[continue", "gate[approve]", "gate[every=10s]", "gate[deadline=soon]",
+                          "gate[on-deadline=rollback]", "gatex"}) {
+    auto refused = parseTrafficSteps(std::string("10,") + bad + ",100");
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_TRUE(contains(refused.error().message, "--steps")) << refused.error().message;
+  }
+  EXPECT_TRUE(contains(parseTrafficSteps("gate[approve]").error().message, "'approve'"));
+}
+
 TEST(ClientRenderTrafficTest, StepsFlagRefusesWhatItDoesNotUnderstandNamingTheItem) {
   for (const char* bad : {"10,,100", "10,wait,100", "101", "-5", "pause=0", "pause=soon", "10.5", ""}) {
     auto steps = parseTrafficSteps(bad);

@@ -141,6 +141,26 @@ INSTANTIATE_TEST_SUITE_P(
         InvalidCase{"ends with a pause",
                     serverSteps({TrafficStep::weight(100), TrafficStep::pause()}),
                     "the last step must send all traffic"},
+        InvalidCase{"a gate waiting for nothing",
+                    serverSteps({TrafficStep::weight(10), TrafficStep::gated(Gate{}), TrafficStep::weight(100)}),
+                    "step 2 is a gate that waits for nothing"},
+        InvalidCase{"a gate without a deadline",
+                    serverSteps({TrafficStep::weight(10), TrafficStep::gated(Gate{true, std::nullopt, 0, GateDeadlineAction::Stop}),
+                                 TrafficStep::weight(100)}),
+                    "step 2 has a gate deadline of 0 seconds"},
+        InvalidCase{"a gate webhook that is not http",
+                    serverSteps({TrafficStep::weight(10),
+                                 TrafficStep::gated(Gate{false, GateWebhook{"ci:8080/ok", 10, 5}, 3600, GateDeadlineAction::Stop}),
+                                 TrafficStep::weight(100)}),
+                    "gate webhook url 'ci:8080/ok'; it must be an http:// or https:// URL"},
+        InvalidCase{"a gate webhook given too long",
+                    serverSteps({TrafficStep::weight(10),
+                                 TrafficStep::gated(Gate{false, GateWebhook{"http://ci/ok", 10, 120}, 3600, GateDeadlineAction::Stop}),
+                                 TrafficStep::weight(100)}),
+                    "timeoutSeconds is from 1 to 60"},
+        InvalidCase{"ends with a gate",
+                    serverSteps({TrafficStep::weight(100), TrafficStep::gated(Gate{true, std::nullopt, 3600, GateDeadlineAction::Stop})}),
+                    "the last step must send all traffic"},
         InvalidCase{"ecs with minimum healthy hosts",
                     DeploymentConfig{"x", ComputePlatform::Ecs,
                                      MinimumHealthyHosts{MinimumHealthyHostsType::HostCount, 1}},
@@ -175,6 +195,53 @@ TEST(DeploymentConfigJsonTest, StepsHaveTheDocumentedShapeAndRoundTrip) {
   ASSERT_TRUE(back.ok()) << back.error().message;
   EXPECT_EQ(*back, config);
   EXPECT_EQ(describe(config), "steps 10%, pause (until continue), pause 30s, 100%");
+}
+
+TEST(DeploymentConfigJsonTest, GateStepsHaveTheDocumentedShapeAndRoundTrip) {
+  Gate gate{true, GateWebhook{"http://ci:8080/ok", 15, 3}, 7200, GateDeadlineAction::Continue};
+  DeploymentConfig config = serverSteps({TrafficStep::weight(10), TrafficStep::gated(gate),
+                                         TrafficStep::gated(Gate{true, std::nullopt, 3600, GateDeadlineAction::Stop}), TrafficStep::weight(100)});
+  nlohmann::json json = config;
+  EXPECT_EQ(json["trafficRouting"]["steps"][1], nlohmann::json::parse(R"(
+      {"gate": {"continue": true, "webhook": {"url": "http://ci:8080/ok", "intervalSeconds": 15,
+                "timeoutSeconds": 3}, "deadlineSeconds": 7200, "onDeadline": "continue"}})"));
+  EXPECT_EQ(json.get<DeploymentConfig>(), config);
+  EXPECT_TRUE(validateCustomConfig(config).ok());
+  EXPECT_EQ(describe(shiftSteps(config)),
+            "10%, gate (continue and 2xx from http://ci:8080/ok, then continue after 2h), "
+            "gate (continue, then stop after 1h), 100%");
+  // Written by hand: the defaults fill in.
+  auto read = parseJson<DeploymentConfig>(nlohmann::json::parse(R"({"name": "x", "computePlatform": "server",
+      "trafficRouting": {"type": "Steps", "steps": [{"gate": {"webhook": {"url": "http://ci/ok"}}},
+                                                    {"setWeight": 100}]}})"), "x");
+  ASSERT_TRUE(read.ok()) << read.error().message;
+  const TrafficStep& step = std::get<TrafficSteps>(*read->trafficRouting()).steps[0];
+  ASSERT_TRUE(step.isGate());
+  EXPECT_FALSE(step.isPause());
+  EXPECT_FALSE(step.gate->approval);
+  EXPECT_EQ(step.gate->webhook->intervalSeconds, 10);
+  EXPECT_EQ(step.gate->webhook->timeoutSeconds, 5);
+  EXPECT_EQ(step.gate->deadlineSeconds, 3600);
+  EXPECT_EQ(step.gate->onDeadline, GateDeadlineAction::Stop);
+}
+
+TEST(DeploymentConfigJsonTest, BadGatesSayWhatIsWrong) {
+  for (auto [gate, expected] : std::vector<std::pair<const char*, const char*>>{
+           {R"({"continue": true, "approve": true})", "unknown gate key 'approve'"},
+           {R"({"onDeadline": "rollback"})", "'onDeadline' is stop or continue, not 'rollback'"},
+           {R"({"webhook": "http://ci/ok"})", "'webhook' must be an object with a 'url'"},
+           {R"({"webhook": {"intervalSeconds": 5}})", "missing 'url'"},
+           {R"(true)", "'gate' must be an object"}}) {
+    auto read = parseJson<DeploymentConfig>(
+        nlohmann::json{{"name", "x"},
+                       {"computePlatform", "server"},
+                       {"trafficRouting",
+                        {{"type", "Steps"}, {"steps", {{{"gate", nlohmann::json::parse(gate)}}}}}}},
+        "x");
+    ASSERT_FALSE(read.ok()) << gate;
+    EXPECT_NE(read.error().message.find("steps[0]"), std::string::npos) << read.error().message;
+    EXPECT_NE(read.error().message.find(expected), std::string::npos) << read.error().message;
+  }
 }
 
 TEST(DeploymentConfigJsonTest, BadStepsNameTheStep) {
