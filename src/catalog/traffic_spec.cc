@@ -86,7 +86,7 @@ BlueGreenSpec readBlueGreenSpec(const json& section, std::vector<TrafficSpecProb
   SectionReader reader(section, "blueGreen", problems,
                        {"readyAction", "readyTimeoutSeconds", "originalFleetAction",
                         "terminationWaitSeconds", "maxRemainingFleets",
-                        "provisionTimeoutSeconds"});
+                        "provisionTimeoutSeconds", "rolling"});
   if (!reader.ok()) return spec;
   reader.choice("readyAction", spec.waitForReady, "continue", "wait");
   reader.whole("readyTimeoutSeconds", spec.readyTimeoutSeconds, 1, 172800);
@@ -94,6 +94,19 @@ BlueGreenSpec readBlueGreenSpec(const json& section, std::vector<TrafficSpecProb
   reader.whole("terminationWaitSeconds", spec.terminationWaitSeconds, 0, 172800);
   reader.whole("maxRemainingFleets", spec.maxRemainingFleets, 0, 20);
   reader.whole("provisionTimeoutSeconds", spec.provisionTimeoutSeconds, 10, 3600);
+  if (const json* rolling = reader.member("rolling")) {
+    RollingSpec roll;
+    SectionReader batches(*rolling, "blueGreen.rolling", problems,
+                          {"batchSizePercentage", "gracePeriodSeconds", "batchMinHealthyPercentage",
+                           "pauseSeconds"});
+    if (batches.ok()) {
+      batches.whole("batchSizePercentage", roll.batchSizePercentage, 1, 100);
+      batches.whole("gracePeriodSeconds", roll.gracePeriodSeconds, 1, 7200);
+      batches.whole("batchMinHealthyPercentage", roll.batchMinHealthyPercentage, 1, 100);
+      batches.whole("pauseSeconds", roll.pauseSeconds, 0, 86400);
+    }
+    spec.rolling = roll;
+  }
   return spec;
 }
 

@@ -43,6 +43,19 @@ struct LoadBalancerSpec {
 //     terminationWaitSeconds: 300       # the old fleet stays warm this long: rollback is a switch
 //     maxRemainingFleets: 1             # keep-alive: how many old fleet versions survive
 //     provisionTimeoutSeconds: 300      # the new fleet's agents must enrol within this
+//     rolling:                          # rolling replace instead of the configuration's shift:
+//       batchSizePercentage: 25         #   the new fleet is made this share at a time; each batch
+//       gracePeriodSeconds: 300         #   must pass the health check within this, then takes its
+//       batchMinHealthyPercentage: 100  #   share of traffic from as many old instances (drained,
+//       pauseSeconds: 0                 #   kept running until the end); below this share healthy
+//                                       #   it stops and the old fleet takes all traffic back
+struct RollingSpec {
+  int batchSizePercentage = 25;
+  int gracePeriodSeconds = 300;
+  int batchMinHealthyPercentage = 100;
+  int pauseSeconds = 0;  // between batches
+  bool operator==(const RollingSpec&) const = default;
+};
 struct BlueGreenSpec {
   bool waitForReady = false;
   int readyTimeoutSeconds = 3600;
@@ -50,6 +63,7 @@ struct BlueGreenSpec {
   int terminationWaitSeconds = 300;
   int maxRemainingFleets = 1;
   int provisionTimeoutSeconds = 300;
+  std::optional<RollingSpec> rolling;
   bool operator==(const BlueGreenSpec&) const = default;
 };
 

@@ -8,6 +8,7 @@
 // in a second transaction. Effects are idempotent, so a server killed between the two simply does
 // the effect again on its next pass.
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "catalog/analysis_spec.h"
@@ -263,6 +264,17 @@ Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects
     }
     return members;
   };
+  // ... less those a rolling batch left out (unhealthy, within batchMinHealthyPercentage).
+  auto servingNew = [&]() {
+    Instances members = installed();
+    members.erase(std::remove_if(members.begin(), members.end(),
+                                 [&](const catalog::Instance& instance) {
+                                   return std::find(state.leftOut.begin(), state.leftOut.end(),
+                                                    instance.id) != state.leftOut.end();
+                                 }),
+                  members.end());
+    return members;
+  };
   auto readPool = [&]() -> Result<std::vector<traffic::MemberStatus>> {
     auto seen = traffic->status(pool.id);
     if (!seen.ok()) {
@@ -295,9 +307,7 @@ Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects
     return added ? readPool() : seen;
   };
   // Sets the split and checks that the balancer holds exactly the weights asked for.
-  auto applySplit = [&](const std::vector<std::string>& oldIds, const std::vector<std::string>& newIds,
-                        int percent) -> Result<std::vector<traffic::MemberStatus>> {
-    std::map<std::string, int> weights = traffic::weightsForSplit(oldIds, newIds, percent);
+  auto applyWeights = [&](const std::map<std::string, int>& weights) -> Result<std::vector<traffic::MemberStatus>> {
     if (Status set = traffic->setWeights(pool.id, weights); !set.ok()) return set.error();
     auto seen = readPool();
     if (!seen.ok()) return seen;
@@ -314,8 +324,12 @@ Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects
     }
     return seen;
   };
+  auto applySplit = [&](const std::vector<std::string>& oldIds, const std::vector<std::string>& newIds,
+                        int percent) -> Result<std::vector<traffic::MemberStatus>> {
+    return applyWeights(traffic::weightsForSplit(oldIds, newIds, percent));
+  };
   auto healthFailure = [&](const std::vector<traffic::MemberStatus>& seen) -> std::string {
-    Instances members = installed();
+    Instances members = servingNew();
     std::string list = unhealthyList(members, seen);
     if (list.empty()) return "";
     return "The new fleet " + newFleet + " failed the load balancer's health check (GET " +
@@ -510,6 +524,55 @@ Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects
     return false;
   };
 
+  // A weight step of a rolling replace: its batch is made first (Provisioning, Installing,
+  // Registering, then back here); then every serving new instance and as many fewer old ones take
+  // equal weights, the drained old ones kept running at weight 0 so that a switch back has the
+  // whole original fleet. The last step drains them all.
+  auto rollBatch = [&](int nominal, const std::vector<traffic::MemberStatus>& seen) -> Result<bool> {
+    const int needed = batchesFor(state.steps, state.stepIndex);
+    if (needed > state.batches) {
+      return commit([&](store::SqliteDatabase&, rows::DeploymentRow&, BlueGreenState& fresh) {
+        fresh.batches = needed;
+        fresh.phase = phases::kProvisioning;
+        fresh.phaseStartedAt = now;
+        return Status::success();
+      });
+    }
+    Instances old = fleet(oldFleet);
+    std::sort(old.begin(), old.end(),
+              [](const catalog::Instance& a, const catalog::Instance& b) { return a.ordinal < b.ordinal; });
+    std::vector<std::string> fresh = inPool(servingNew(), seen);
+    std::size_t drain = nominal >= 100 ? old.size() : std::min(old.size(), fresh.size());
+    std::map<std::string, int> weights;
+    for (const auto& instance : fresh) weights[instance] = traffic::kServingWeight;
+    for (const auto& instance : state.leftOut) {
+      if (findMember(seen, instance) != nullptr) weights[instance] = 0;
+    }
+    std::size_t oldServing = 0;
+    for (std::size_t i = 0; i < old.size(); ++i) {
+      if (findMember(seen, old[i].id) == nullptr) continue;
+      const bool serves = i >= drain;
+      weights[old[i].id] = serves ? traffic::kServingWeight : 0;
+      if (serves) ++oldServing;
+    }
+    if (fresh.empty()) {
+      return fail(DeploymentStatus::Failed, "HealthCheckFailed",
+                  "No instance of " + newFleet + " can take traffic.", true);
+    }
+    auto applied = applyWeights(weights);
+    if (!applied.ok()) return applied.error();
+    const int percent = static_cast<int>(
+        std::lround(100.0 * static_cast<double>(fresh.size()) / static_cast<double>(fresh.size() + oldServing)));
+    return commit([&](store::SqliteDatabase&, rows::DeploymentRow&, BlueGreenState& next) {
+      noteTraffic(next, *applied);
+      next.trafficPercent = percent;
+      next.trafficMoved = true;
+      next.stepIndex += 1;
+      next.stepStartedAt = now;
+      return Status::success();
+    });
+  };
+
   // The group's alarms, measured every intervalSeconds while the new fleet may have traffic. An
   // alarm in the Failed state stops the deployment; one that cannot be read stops it too unless
   // the group ignores read failures. Answers a result when it acted, none when the phase goes on.
@@ -565,16 +628,43 @@ Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects
     });
   }
 
+  // A rolling replace making a later batch: the batches before it serve traffic meanwhile, so
+  // their health and the group's alarms are watched as they are during a shift.
+  const bool makingBatch = phase == phases::kProvisioning || phase == phases::kInstalling ||
+                           phase == phases::kRegistering;
+  if (running && makingBatch && state.batchSize > 0 && state.trafficMoved) {
+    auto seen = readPool();
+    if (!seen.ok()) return seen.error();
+    Instances serving = servingNew();
+    const int earlier = (state.batches - 1) * state.batchSize;
+    serving.erase(std::remove_if(serving.begin(), serving.end(),
+                                 [&](const catalog::Instance& instance) { return instance.ordinal >= earlier; }),
+                  serving.end());
+    if (std::string list = unhealthyList(serving, *seen); !list.empty()) {
+      return fail(DeploymentStatus::Failed, "HealthCheckFailed",
+                  "The new fleet " + newFleet + " failed the load balancer's health check (GET " +
+                      lb.healthCheck.path + ") while batch " + std::to_string(state.batches) +
+                      " was being made: " + list + ".",
+                  true);
+    }
+    if (view.creator != domain::DeploymentCreator::Rollback) {
+      if (std::optional<Result<bool>> acted = watchAlarms()) return *acted;
+    }
+    pollSoon = true;
+  }
+
   if (phase == phases::kProvisioning) {
     if (Status ensured = traffic->ensurePool(pool); !ensured.ok()) {
       return fail(DeploymentStatus::Failed, "LoadBalancerFailed",
                   "Cannot set up the pool " + pool.name + ": " + ensured.error().message, false);
     }
     int count = view.numbers ? view.numbers->instanceCount : group.spec.fleet.instances;
+    if (state.batchSize > 0) count = std::min(state.fleetSize, state.batches * state.batchSize);
     auto made = compute->provisionFleetVersion(group.id, newFleet, count);
     if (!made.ok()) {
       return fail(DeploymentStatus::Failed, "ProvisionFailed",
-                  "Could not start the new fleet " + newFleet + ": " + made.error().message, false);
+                  "Could not start the new fleet " + newFleet + ": " + made.error().message,
+                  state.trafficMoved);  // a rolling replace's later batch: traffic goes back
     }
     return commit([&](store::SqliteDatabase& db, rows::DeploymentRow& row, BlueGreenState& fresh) -> Status {
       for (const auto& instance : *made) {
@@ -610,20 +700,27 @@ Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects
                 "The new fleet " + newFleet + " was not up within provisionTimeoutSeconds (" +
                     std::to_string(bg.provisionTimeoutSeconds) + "s): " + waiting +
                     " never connected. Check the agents' logs (agent.log in each instance's folder).",
-                false);
+                state.trafficMoved);
   }
 
   if (phase == phases::kRegistering) {
-    Instances members = installed();
+    Instances members = servingNew();
     auto seen = ensureMembers(members);
     if (!seen.ok()) return seen.error();
     std::string unhealthy = unhealthyList(members, *seen);
-    if (unhealthy.empty()) {
+    // A rolling replace's later batch joins a shift under way: it goes back to the step it is for.
+    const bool laterBatch = state.batchSize > 0 && state.batches > 1;
+    auto registered = [&](std::vector<std::string> leftOut) {
       return commit([&](store::SqliteDatabase&, rows::DeploymentRow& row, BlueGreenState& fresh) {
         noteTraffic(fresh, *seen);
         fresh.phaseStartedAt = now;
-        fresh.stepIndex = 0;
         fresh.stepStartedAt = now;
+        fresh.leftOut.insert(fresh.leftOut.end(), leftOut.begin(), leftOut.end());
+        if (laterBatch) {
+          fresh.phase = phases::kShifting;
+          return Status::success();
+        }
+        fresh.stepIndex = 0;
         if (bg.waitForReady && active(row.view.status)) {
           fresh.phase = phases::kReady;
           row.view.status = DeploymentStatus::Ready;
@@ -632,7 +729,68 @@ Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects
         }
         return Status::success();
       });
+    };
+    if (state.batchSize > 0) {
+      // The batch: the instances this round made, those whose lifecycle failed counted as sick
+      // (they are never registered). Wholly healthy it goes on at once; healthy enough at the
+      // grace period's end it goes on without the others; below batchMinHealthyPercentage the
+      // deployment stops, and once traffic has moved the old fleet takes all of it back.
+      const int grace = bg.rolling ? bg.rolling->gracePeriodSeconds : lb.startGracePeriodSeconds;
+      const int minHealthy = bg.rolling ? bg.rolling->batchMinHealthyPercentage : 100;
+      const int total = (state.fleetSize + state.batchSize - 1) / state.batchSize;
+      const int first = (state.batches - 1) * state.batchSize;
+      bool earlierSick = false;  // an instance of an earlier batch, already serving, failing now
+      bool mayRecover = false;   // a sick one that installed and may yet pass its check
+      int inBatch = 0;
+      std::vector<std::string> sick;
+      std::string sickList;
+      for (const auto& instance : fleet(newFleet)) {
+        const bool isInstalled = std::any_of(members.begin(), members.end(),
+                                             [&](const catalog::Instance& m) { return m.id == instance.id; });
+        const bool isLeftOut = std::find(state.leftOut.begin(), state.leftOut.end(), instance.id) !=
+                               state.leftOut.end();
+        const traffic::MemberStatus* status = findMember(*seen, instance.id);
+        const bool ill = !isInstalled || status == nullptr || !status->healthy;
+        if (instance.ordinal < first) {
+          earlierSick = earlierSick || (ill && !isLeftOut);
+          continue;
+        }
+        ++inBatch;
+        if (!ill) continue;
+        sick.push_back(instance.id);
+        sickList += sickList.empty() ? "" : "; ";
+        if (isInstalled) {
+          mayRecover = true;
+          sickList += unhealthyList({instance}, *seen);
+        } else {
+          sickList += instance.id + " (" + instance.hostName + "): its lifecycle failed";
+        }
+      }
+      if (sick.empty() && !earlierSick) return registered({});
+      if (mayRecover && !earlierSick && !passed(state.phaseStartedAt, grace, now)) {
+        pollSoon = true;
+        return false;
+      }
+      const int healthy = inBatch - static_cast<int>(sick.size());
+      const int percent = inBatch == 0 ? 0 : 100 * healthy / inBatch;
+      if (!earlierSick && healthy > 0 && percent >= minHealthy) return registered(sick);
+      if (earlierSick) {
+        return fail(DeploymentStatus::Failed, "HealthCheckFailed",
+                    "The new fleet " + newFleet + " failed the load balancer's health check (GET " +
+                        lb.healthCheck.path + ") while batch " + std::to_string(state.batches) +
+                        " was being made: " + unhealthy + ".",
+                    state.trafficMoved);
+      }
+      return fail(DeploymentStatus::Failed, "HealthCheckFailed",
+                  "Batch " + std::to_string(state.batches) + " of " + std::to_string(total) + " of " +
+                      newFleet + ": " + std::to_string(healthy) + " of " + std::to_string(inBatch) +
+                      " instances installed and passed the load balancer's health check (GET " +
+                      lb.healthCheck.path + ") within gracePeriodSeconds (" + std::to_string(grace) +
+                      "s), below batchMinHealthyPercentage (" + std::to_string(minHealthy) + "%): " +
+                      sickList + ".",
+                  state.trafficMoved);
     }
+    if (unhealthy.empty()) return registered({});
     if (passed(state.phaseStartedAt, lb.startGracePeriodSeconds, now)) {
       return fail(DeploymentStatus::Failed, "HealthCheckFailed",
                   "The new fleet " + newFleet + " did not pass the load balancer's health check "
@@ -731,6 +889,7 @@ Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects
           return Status::success();
         });
       }
+      if (state.batchSize > 0) return rollBatch(*step.setWeight, *seen);
       std::vector<std::string> oldIds = inPool(fleet(oldFleet), *seen);
       std::vector<std::string> newIds = idsOf(installed());
       int percent = oldIds.empty() ? 100 : *step.setWeight;

@@ -1,6 +1,9 @@
 // Starting a blue/green deployment: which fleet version it makes, which one it replaces (the
 // group's serving one, if it still runs), the steps of its shift; and the switch back a rollback
 // does while the previous fleet is alive.
+#include <algorithm>
+
+#include "catalog/traffic_spec.h"
 #include "common/error_codes.h"
 #include "engine/engine_impl.h"
 
@@ -69,6 +72,15 @@ Status Engine::Impl::startBlueGreen(store::SqliteDatabase& db, rows::DeploymentR
   // The group's first fleet takes all traffic at once: there is nothing to shift from.
   state.steps = state.previousFleetVersion.empty() ? std::vector{domain::TrafficStep::weight(100)}
                                                    : domain::shiftSteps(config);
+  // A rolling replace makes the new fleet a batch at a time; its steps are the batches'.
+  auto blueGreenOptions = catalog::blueGreenOf(group);
+  if (!blueGreenOptions.ok()) return blueGreenOptions.error();
+  if (blueGreenOptions->rolling && !state.previousFleetVersion.empty()) {
+    state.fleetSize = row.view.numbers ? row.view.numbers->instanceCount : group.spec.fleet.instances;
+    state.batchSize = std::max(1, (state.fleetSize * blueGreenOptions->rolling->batchSizePercentage + 99) / 100);
+    state.batches = 1;
+    state.steps = rollingSteps(state.fleetSize, state.batchSize, blueGreenOptions->rolling->pauseSeconds);
+  }
   state.phase = phases::kProvisioning;
   row.view.blueGreen = toJson(state);
   return Status::success();

@@ -73,6 +73,13 @@ nlohmann::json toJson(const BlueGreenState& state) {
   for (const auto& result : state.alarms) alarms.push_back(toJson(result));
   nlohmann::json gates = nlohmann::json::array();
   for (const auto& gate : state.gates) gates.push_back(toJson(gate));
+  nlohmann::json rolling = nullptr;
+  if (state.batchSize > 0) {
+    rolling = {{"batchSize", state.batchSize},
+               {"fleetSize", state.fleetSize},
+               {"batches", state.batches},
+               {"leftOut", state.leftOut}};
+  }
   return {{"fleetVersion", state.fleetVersion},
           {"previousFleetVersion",
            state.previousFleetVersion.empty() ? nlohmann::json(nullptr)
@@ -95,6 +102,7 @@ nlohmann::json toJson(const BlueGreenState& state) {
           {"switchMs", state.switchMs ? nlohmann::json(*state.switchMs) : nlohmann::json(nullptr)},
           {"analyses", analyses},
           {"gates", gates},
+          {"rolling", rolling},
           {"alarmsCheckedAt", timeOrNull(state.alarmsCheckedAt)},
           {"alarms", alarms}};
 }
@@ -146,6 +154,12 @@ BlueGreenState blueGreenStateFromJson(const nlohmann::json& json) {
   }
   if (auto gates = json.find("gates"); gates != json.end() && gates->is_array()) {
     for (const auto& gate : *gates) state.gates.push_back(gateProgressFromJson(gate));
+  }
+  if (auto rolling = json.find("rolling"); rolling != json.end() && rolling->is_object()) {
+    state.batchSize = rolling->value("batchSize", 0);
+    state.fleetSize = rolling->value("fleetSize", 0);
+    state.batches = rolling->value("batches", 0);
+    state.leftOut = stringsFrom(*rolling, "leftOut");
   }
   state.alarmsCheckedAt = timeFrom(json, "alarmsCheckedAt");
   if (auto alarms = json.find("alarms"); alarms != json.end() && alarms->is_array()) {
@@ -208,12 +222,37 @@ nlohmann::json blueGreenProgress(const BlueGreenState& state, int readyTimeoutSe
     waitUntil = *state.phaseStartedAt + std::chrono::seconds(terminationWaitSeconds);
   } else if (phase == phases::kRegistering) {
     waitingFor = "the load balancer's health check on " + state.fleetVersion;
+    if (state.batchSize > 0) {
+      int total = (state.fleetSize + state.batchSize - 1) / state.batchSize;
+      waitingFor += " (batch " + std::to_string(state.batches) + " of " + std::to_string(total) + ")";
+    }
   } else if (phase == phases::kRetiring) {
     waitingFor = "requests in flight on the retiring fleet to finish";
   }
   progress["waitingFor"] = waitingFor;
   progress["waitUntil"] = waitUntil ? nlohmann::json(formatTimestamp(*waitUntil)) : nlohmann::json(nullptr);
   return progress;
+}
+
+std::vector<domain::TrafficStep> rollingSteps(int fleetSize, int batchSize, int pauseSeconds) {
+  std::vector<domain::TrafficStep> steps;
+  if (fleetSize <= 0 || batchSize <= 0) return {domain::TrafficStep::weight(100)};
+  for (int made = batchSize;; made += batchSize) {
+    if (made >= fleetSize) {
+      steps.push_back(domain::TrafficStep::weight(100));
+      return steps;
+    }
+    steps.push_back(domain::TrafficStep::weight(100 * made / fleetSize));
+    if (pauseSeconds > 0) steps.push_back(domain::TrafficStep::pause(pauseSeconds));
+  }
+}
+
+int batchesFor(const std::vector<domain::TrafficStep>& steps, int stepIndex) {
+  int batches = 0;
+  for (int i = 0; i <= stepIndex && i < static_cast<int>(steps.size()); ++i) {
+    if (steps[static_cast<std::size_t>(i)].setWeight) ++batches;
+  }
+  return batches;
 }
 
 std::string fleetVersionName(const std::string& application, const std::string& group, int number) {

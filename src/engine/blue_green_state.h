@@ -35,6 +35,12 @@ inline constexpr const char* kSwitchingBack = "SwitchingBack";
 inline constexpr const char* kDone = "Done";
 }  // namespace phases
 
+// The steps of a rolling replace of `fleetSize` instances, `batchSize` at a time: the new fleet's
+// nominal share after each batch (the last 100), with a pause of `pauseSeconds` between batches.
+std::vector<domain::TrafficStep> rollingSteps(int fleetSize, int batchSize, int pauseSeconds);
+// The number of batches the weight steps up to and including `stepIndex` need.
+int batchesFor(const std::vector<domain::TrafficStep>& steps, int stepIndex);
+
 struct FleetTraffic {
   std::string fleetVersion;
   double percent = 0;  // share of new requests, from the balancer's weights and health
@@ -82,6 +88,14 @@ struct BlueGreenState {
   std::vector<AnalysisWindow> analyses;
   // Each gate step reached, in order; the last may be waiting.
   std::vector<GateProgress> gates;
+  // Rolling replace (blueGreen.rolling): the new fleet is made batchSize instances at a time,
+  // up to fleetSize; batches is how many have been asked for. 0: the whole fleet at once.
+  int batchSize = 0;
+  int fleetSize = 0;
+  int batches = 0;
+  // New instances a batch left out, unhealthy at its grace period's end yet within
+  // batchMinHealthyPercentage: they get no traffic and are retired with the fleet if it goes.
+  std::vector<std::string> leftOut;
   // The group's alarms, as last measured (while the new fleet may have traffic).
   std::optional<WallTime> alarmsCheckedAt;
   std::vector<CheckResult> alarms;

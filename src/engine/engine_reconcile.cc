@@ -415,12 +415,19 @@ Status Engine::Impl::advanceDeployment(store::SqliteDatabase& db, rows::Deployme
     if (blueGreen) {
       // No traffic reached the new fleet: the previous one still serves; the driver retires
       // the new one.
+      // A rolling replace's later batch is the exception: its earlier batches took traffic, which
+      // the driver gives back to the previous fleet before retiring the new one.
       BlueGreenState state = blueGreenStateFromJson(row.view.blueGreen);
-      row.view.errorMessage += state.previousFleetVersion.empty()
-                                   ? "\nThe new fleet " + state.fleetVersion + " is retired."
-                                   : "\n" + state.previousFleetVersion +
-                                         " still serves every request; the new fleet " +
-                                         state.fleetVersion + " is retired.";
+      if (state.previousFleetVersion.empty()) {
+        row.view.errorMessage += "\nThe new fleet " + state.fleetVersion + " is retired.";
+      } else if (state.trafficMoved) {
+        row.view.errorMessage += "\nEvery request goes back to " + state.previousFleetVersion +
+                                 "; the new fleet " + state.fleetVersion + " is retired.";
+      } else {
+        row.view.errorMessage += "\n" + state.previousFleetVersion +
+                                 " still serves every request; the new fleet " + state.fleetVersion +
+                                 " is retired.";
+      }
     } else if (group.ok() && group->spec.autoRollback.onFailure() &&
         row.view.creator != domain::DeploymentCreator::Rollback) {
       auto good = rows::lastGoodRevision(db, row.view.groupId, row.sequence);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <set>
 #include <iterator>
 
 #include "catalog/group_spec.h"
@@ -316,6 +317,28 @@ TEST(GroupSpecYaml, BlueGreenSectionOnlyWithTheBlueGreenStyle) {
   EXPECT_EQ(read.terminationWaitSeconds, 7);
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_EQ(problems[0].keyPath, "blueGreen.maxRemainingFleets");
+}
+
+TEST(GroupSpecYaml, RollingReplaceHasDefaultsAndNamesItsBadKeys) {
+  std::vector<TrafficSpecProblem> problems;
+  BlueGreenSpec read = readBlueGreenSpec(nlohmann::json{{"rolling", {{"batchSizePercentage", 50}}}}, problems);
+  EXPECT_TRUE(problems.empty());
+  ASSERT_TRUE(read.rolling.has_value());
+  EXPECT_EQ(read.rolling->batchSizePercentage, 50);
+  EXPECT_EQ(read.rolling->gracePeriodSeconds, 300);
+  EXPECT_EQ(read.rolling->batchMinHealthyPercentage, 100);
+  EXPECT_EQ(read.rolling->pauseSeconds, 0);
+  EXPECT_FALSE(readBlueGreenSpec(nlohmann::json::object(), problems).rolling.has_value());
+  read = readBlueGreenSpec(
+      nlohmann::json{{"rolling", {{"batchSizePercentage", 0}, {"batchMinHealthy", 50}}}}, problems);
+  ASSERT_EQ(problems.size(), 2u);
+  std::set<std::string> paths = {problems[0].keyPath, problems[1].keyPath};
+  EXPECT_TRUE(paths.count("blueGreen.rolling.batchSizePercentage")) << problems[0].keyPath << " " << problems[1].keyPath;
+  EXPECT_TRUE(paths.count("blueGreen.rolling.batchMinHealthy")) << problems[0].keyPath << " " << problems[1].keyPath;
+  problems.clear();
+  (void)readBlueGreenSpec(nlohmann::json{{"rolling", 25}}, problems);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].keyPath, "blueGreen.rolling");
 }
 
 TEST(GroupSpecYaml, DeeplyNestedInputIsRefusedNotCrashed) {

@@ -25,8 +25,9 @@ namespace greenlight::testing {
 inline constexpr int kInstances = 2;
 
 inline std::string blueGreenYaml(int frontendPort, const std::string& config, const std::string& blueGreen,
-                                 bool autoRollback = false, const std::string& extraYaml = "") {
-  return "fleet:\n  provider: local\n  instances: " + std::to_string(kInstances) + "\n"
+                                 bool autoRollback = false, const std::string& extraYaml = "",
+                                 int instances = kInstances) {
+  return "fleet:\n  provider: local\n  instances: " + std::to_string(instances) + "\n"
          "deploymentConfig: " + config + "\n"
          "deploymentStyle: blue-green\n"
          "loadBalancer:\n"
@@ -55,7 +56,7 @@ class BlueGreenIntegration : public ::testing::Test {
     }
     port_ = freePort();
     frontend_ = "http://127.0.0.1:" + std::to_string(port_) + "/";
-    plane_.createGroup("sample", "web", blueGreenYaml(port_, config, blueGreen, autoRollback, extraYaml));
+    plane_.createGroup("sample", "web", blueGreenYaml(port_, config, blueGreen, autoRollback, extraYaml, instances_));
     v1_ = plane_.push("sample", plane_.sampleRevision("1"));
     json first = plane_.cliJson("deploy sample web --revision " + v1_ + " --wait");
     ASSERT_EQ(first.value("status", ""), "Succeeded") << first.dump(2) << plane_.serverLog();
@@ -285,6 +286,7 @@ class BlueGreenIntegration : public ::testing::Test {
     EXPECT_GT(report.requests, 1000) << report.summary();
   }
 
+  int instances_ = kInstances;  // the group's fleet.instances, set before begin()
   ControlPlane plane_;
   int port_ = 0;
   std::string frontend_;
