@@ -542,6 +542,10 @@ Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects
     std::sort(old.begin(), old.end(),
               [](const catalog::Instance& a, const catalog::Instance& b) { return a.ordinal < b.ordinal; });
     std::vector<std::string> fresh = inPool(servingNew(), seen);
+    if (fresh.empty()) {
+      return fail(DeploymentStatus::Failed, "HealthCheckFailed",
+                  "No instance of " + newFleet + " can take traffic.", true);
+    }
     std::size_t drain = nominal >= 100 ? old.size() : std::min(old.size(), fresh.size());
     std::map<std::string, int> weights;
     for (const auto& instance : fresh) weights[instance] = traffic::kServingWeight;
@@ -554,10 +558,6 @@ Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects
       const bool serves = i >= drain;
       weights[old[i].id] = serves ? traffic::kServingWeight : 0;
       if (serves) ++oldServing;
-    }
-    if (fresh.empty()) {
-      return fail(DeploymentStatus::Failed, "HealthCheckFailed",
-                  "No instance of " + newFleet + " can take traffic.", true);
     }
     auto applied = applyWeights(weights);
     if (!applied.ok()) return applied.error();
@@ -734,29 +734,22 @@ Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects
       // The batch: the instances this round made, those whose lifecycle failed counted as sick
       // (they are never registered). Wholly healthy it goes on at once; healthy enough at the
       // grace period's end it goes on without the others; below batchMinHealthyPercentage the
-      // deployment stops, and once traffic has moved the old fleet takes all of it back.
+      // deployment stops, and once traffic has moved the old fleet takes all of it back. (The
+      // batches before it are watched above, while this one is made.)
       const int grace = bg.rolling ? bg.rolling->gracePeriodSeconds : lb.startGracePeriodSeconds;
       const int minHealthy = bg.rolling ? bg.rolling->batchMinHealthyPercentage : 100;
-      const int total = (state.fleetSize + state.batchSize - 1) / state.batchSize;
       const int first = (state.batches - 1) * state.batchSize;
-      bool earlierSick = false;  // an instance of an earlier batch, already serving, failing now
-      bool mayRecover = false;   // a sick one that installed and may yet pass its check
+      bool mayRecover = false;  // a sick one that installed and may yet pass its check
       int inBatch = 0;
       std::vector<std::string> sick;
       std::string sickList;
       for (const auto& instance : fleet(newFleet)) {
+        if (instance.ordinal < first) continue;
+        ++inBatch;
         const bool isInstalled = std::any_of(members.begin(), members.end(),
                                              [&](const catalog::Instance& m) { return m.id == instance.id; });
-        const bool isLeftOut = std::find(state.leftOut.begin(), state.leftOut.end(), instance.id) !=
-                               state.leftOut.end();
         const traffic::MemberStatus* status = findMember(*seen, instance.id);
-        const bool ill = !isInstalled || status == nullptr || !status->healthy;
-        if (instance.ordinal < first) {
-          earlierSick = earlierSick || (ill && !isLeftOut);
-          continue;
-        }
-        ++inBatch;
-        if (!ill) continue;
+        if (isInstalled && status != nullptr && status->healthy) continue;
         sick.push_back(instance.id);
         sickList += sickList.empty() ? "" : "; ";
         if (isInstalled) {
@@ -766,24 +759,17 @@ Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects
           sickList += instance.id + " (" + instance.hostName + "): its lifecycle failed";
         }
       }
-      if (sick.empty() && !earlierSick) return registered({});
-      if (mayRecover && !earlierSick && !passed(state.phaseStartedAt, grace, now)) {
+      if (sick.empty()) return registered({});
+      if (mayRecover && !passed(state.phaseStartedAt, grace, now)) {
         pollSoon = true;
         return false;
       }
       const int healthy = inBatch - static_cast<int>(sick.size());
       const int percent = inBatch == 0 ? 0 : 100 * healthy / inBatch;
-      if (!earlierSick && healthy > 0 && percent >= minHealthy) return registered(sick);
-      if (earlierSick) {
-        return fail(DeploymentStatus::Failed, "HealthCheckFailed",
-                    "The new fleet " + newFleet + " failed the load balancer's health check (GET " +
-                        lb.healthCheck.path + ") while batch " + std::to_string(state.batches) +
-                        " was being made: " + unhealthy + ".",
-                    state.trafficMoved);
-      }
+      if (healthy > 0 && percent >= minHealthy) return registered(sick);
       return fail(DeploymentStatus::Failed, "HealthCheckFailed",
-                  "Batch " + std::to_string(state.batches) + " of " + std::to_string(total) + " of " +
-                      newFleet + ": " + std::to_string(healthy) + " of " + std::to_string(inBatch) +
+                  "Batch " + std::to_string(state.batches) + " of " + std::to_string(batchCount(state)) +
+                      " of " + newFleet + ": " + std::to_string(healthy) + " of " + std::to_string(inBatch) +
                       " instances installed and passed the load balancer's health check (GET " +
                       lb.healthCheck.path + ") within gracePeriodSeconds (" + std::to_string(grace) +
                       "s), below batchMinHealthyPercentage (" + std::to_string(minHealthy) + "%): " +

@@ -223,8 +223,7 @@ nlohmann::json blueGreenProgress(const BlueGreenState& state, int readyTimeoutSe
   } else if (phase == phases::kRegistering) {
     waitingFor = "the load balancer's health check on " + state.fleetVersion;
     if (state.batchSize > 0) {
-      int total = (state.fleetSize + state.batchSize - 1) / state.batchSize;
-      waitingFor += " (batch " + std::to_string(state.batches) + " of " + std::to_string(total) + ")";
+      waitingFor += " (batch " + std::to_string(state.batches) + " of " + std::to_string(batchCount(state)) + ")";
     }
   } else if (phase == phases::kRetiring) {
     waitingFor = "requests in flight on the retiring fleet to finish";
@@ -245,6 +244,10 @@ std::vector<domain::TrafficStep> rollingSteps(int fleetSize, int batchSize, int 
     steps.push_back(domain::TrafficStep::weight(100 * made / fleetSize));
     if (pauseSeconds > 0) steps.push_back(domain::TrafficStep::pause(pauseSeconds));
   }
+}
+
+int batchCount(const BlueGreenState& state) {
+  return state.batchSize > 0 ? (state.fleetSize + state.batchSize - 1) / state.batchSize : 1;
 }
 
 int batchesFor(const std::vector<domain::TrafficStep>& steps, int stepIndex) {

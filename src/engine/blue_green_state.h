@@ -101,6 +101,9 @@ struct BlueGreenState {
   std::vector<CheckResult> alarms;
 };
 
+// How many batches a rolling replace makes (1 for a whole-fleet deployment).
+int batchCount(const BlueGreenState& state);
+
 nlohmann::json toJson(const BlueGreenState& state);
 BlueGreenState blueGreenStateFromJson(const nlohmann::json& json);  // tolerant: defaults
 // The view's `blueGreen` (docs/openapi.yaml BlueGreenProgress): the state plus what it is waiting
