@@ -200,12 +200,13 @@ AnalysisSpec readAnalysisSpec(const json& section, std::vector<TrafficSpecProble
   if (section.is_null()) return spec;
   SectionReader reader(section, "analysis", problems,
                        {"checks", "intervalSeconds", "failureLimit", "consecutiveErrorLimit",
-                        "inconclusiveTimeoutSeconds"});
+                        "inconclusiveTimeoutSeconds", "batchSeconds"});
   if (!reader.ok()) return spec;
   reader.whole("intervalSeconds", spec.intervalSeconds, 1, 3600);
   reader.whole("failureLimit", spec.failureLimit, 0, 1000);
   reader.whole("consecutiveErrorLimit", spec.consecutiveErrorLimit, 0, 1000);
   reader.whole("inconclusiveTimeoutSeconds", spec.inconclusiveTimeoutSeconds, 1, 172800);
+  reader.whole("batchSeconds", spec.batchSeconds, 1, 86400);
   spec.checks = readChecks(reader, "analysis", problems, true);
   return spec;
 }

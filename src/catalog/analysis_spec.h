@@ -20,6 +20,8 @@ namespace greenlight::catalog {
 //     consecutiveErrorLimit: 4      # checks that could not be measured, in a row, before that
 //                                   # counts as a failure
 //     inconclusiveTimeoutSeconds: 3600  # an inconclusive result waits this long for `continue`
+//     batchSeconds: 60              # in place: how long each finished batch serves under the
+//                                   # checks before the next batch starts
 //     checks:
 //       - name: errors
 //         loadBalancer:             # from the balancer's own per-server counters, over the pause
@@ -42,6 +44,10 @@ namespace greenlight::catalog {
 // The query may name {{newInstances}} and {{oldInstances}} (regexes of the fleets' instance ids, the
 // balancer's server names), {{fleetVersion}}, {{previousFleetVersion}}, {{deploymentId}} and
 // {{window}} (the seconds since the pause began, e.g. "30s", at least the interval).
+// In place, the same checks judge every batch boundary: once a batch has finished (every instance
+// in it through its lifecycle) and before the next starts, the instances on the new revision
+// ("new") are compared with those not yet deployed ("old") for batchSeconds; a deployment with
+// analysis runs in whole batches (the next starts when the last has finished), as `plan` shows.
 enum class NoDataPolicy { Pass, Fail, Inconclusive };
 const char* toString(NoDataPolicy policy);  // "pass", "fail", "inconclusive"
 
@@ -97,6 +103,7 @@ struct AnalysisSpec {
   int failureLimit = 0;
   int consecutiveErrorLimit = 4;
   int inconclusiveTimeoutSeconds = 3600;
+  int batchSeconds = 60;
   bool operator==(const AnalysisSpec&) const = default;
 };
 

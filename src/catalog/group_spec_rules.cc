@@ -143,7 +143,7 @@ std::vector<SpecProblem> checkGroupSpec(const GroupSpec& spec) {
   std::optional<LoadBalancerSpec> loadBalancer =
       readLoadBalancerSpec(spec.loadBalancer, trafficProblems);
   readBlueGreenSpec(spec.blueGreen, trafficProblems);
-  readAnalysisSpec(spec.analysis, trafficProblems);
+  AnalysisSpec analysis = readAnalysisSpec(spec.analysis, trafficProblems);
   readAlarmsSpec(spec.alarms, trafficProblems);
   readNotificationsSpec(spec.notifications, trafficProblems);
   for (auto& problem : trafficProblems) {
@@ -163,9 +163,16 @@ std::vector<SpecProblem> checkGroupSpec(const GroupSpec& spec) {
   if (!spec.blueGreen.is_null() && spec.style != DeploymentStyle::BlueGreen) {
     problems.push_back({"blueGreen", "only applies with `deploymentStyle: blue-green`"});
   }
-  if (!spec.analysis.is_null() && spec.style != DeploymentStyle::BlueGreen) {
-    problems.push_back({"analysis", "is measured between the steps of a blue/green shift, so it "
-                                    "only applies with `deploymentStyle: blue-green`"});
+  if (spec.style == DeploymentStyle::InPlace && !loadBalancer) {
+    // In place, the balancer's counters exist only when the group has one.
+    for (std::size_t i = 0; i < analysis.checks.size(); ++i) {
+      if (!analysis.checks[i].loadBalancer) continue;
+      problems.push_back({"analysis.checks[" + std::to_string(i) + "].loadBalancer",
+                          "compares the balancer's counters of the instances on the new revision "
+                          "with the others', but the group has no load balancer; add "
+                          "`loadBalancer: {provider: haproxy, listen: 127.0.0.1:8080}`, or use a "
+                          "prometheus: or webhook: check"});
+    }
   }
   checkAutoRollback(spec.autoRollback, problems);
   checkEnvironment(spec.environment, problems);

@@ -174,6 +174,18 @@ std::string renderTrafficStep(const nlohmann::json& blueGreen) {
   return line;
 }
 
+// "  analysis (<where>): Passed, 2 measurements, 0 failed" and a line per check.
+static std::string analysisLines(const nlohmann::json& window, const std::string& where) {
+  std::string out = "  analysis (" + where + "): " + textOf(window, "verdict") + ", " +
+                    textOf(window, "measurements") + " measurements, " + textOf(window, "failures") +
+                    " failed\n";
+  for (const auto& result : arrayOf(window, "results")) {
+    out += "    " + textOf(result, "name") + " " + textOf(result, "verdict") + ": " +
+           textOf(result, "summary") + "\n";
+  }
+  return out;
+}
+
 std::string renderBlueGreenBlock(const nlohmann::json& deployment, WallTime now) {
   const auto& blueGreen = blueGreenOf(deployment);
   if (blueGreen.is_null()) return "";
@@ -205,14 +217,8 @@ std::string renderBlueGreenBlock(const nlohmann::json& deployment, WallTime now)
   const auto& analyses = arrayOf(blueGreen, "analyses");
   if (!analyses.empty()) {
     const auto& window = analyses.back();
-    out += "  analysis (step " + std::to_string(numberOf(window, "stepIndex").value_or(0) + 1) +
-           ", " + textOf(window, "trafficPercent") + "% on the new fleet): " +
-           textOf(window, "verdict") + ", " + textOf(window, "measurements") + " measurements, " +
-           textOf(window, "failures") + " failed\n";
-    for (const auto& result : arrayOf(window, "results")) {
-      out += "    " + textOf(result, "name") + " " + textOf(result, "verdict") + ": " +
-             textOf(result, "summary") + "\n";
-    }
+    out += analysisLines(window, "step " + std::to_string(numberOf(window, "stepIndex").value_or(0) + 1) +
+                                     ", " + textOf(window, "trafficPercent") + "% on the new fleet");
   }
   const auto& alarms = arrayOf(blueGreen, "alarms");
   if (!alarms.empty()) {
@@ -256,6 +262,24 @@ std::vector<std::string> describeBlueGreenChanges(const nlohmann::json& previous
   std::string split = trafficSplitText(now);
   if (!split.empty() && split != trafficSplitText(before)) lines.push_back(prefix + "traffic " + split);
   return lines;
+}
+
+std::string renderInPlaceBlock(const nlohmann::json& deployment) {
+  if (!deployment.is_object() || !deployment.contains("inPlace") || !deployment["inPlace"].is_object()) {
+    return "";
+  }
+  const nlohmann::json& inPlace = deployment["inPlace"];
+  std::string out;
+  const auto& analyses = arrayOf(inPlace, "analyses");
+  if (!analyses.empty()) {
+    const auto& window = analyses.back();
+    out += analysisLines(window, "after " + textOf(window, "stepIndex") + " instances, " +
+                                     textOf(window, "trafficPercent") + "% on the new revision");
+  }
+  if (std::string waitingFor = textOf(inPlace, "waitingFor"); !waitingFor.empty()) {
+    out += "  waiting for: " + waitingFor + "; run: greenlight continue " + textOf(deployment, "id") + "\n";
+  }
+  return out;
 }
 
 }  // namespace greenlight::cli

@@ -32,6 +32,8 @@ std::string renderTrafficStep(const nlohmann::json& blueGreen);
 // The block of the status view: phase, fleets, split, step, waiting (with how long is left
 // against `now`, and the command to run when it waits for `greenlight continue`).
 std::string renderBlueGreenBlock(const nlohmann::json& deployment, WallTime now);
+// An in-place deployment's latest judgement between batches, and what it waits for ("" without).
+std::string renderInPlaceBlock(const nlohmann::json& deployment);
 
 // What `greenlight continue` prints: "Deployment d-X: InProgress, phase Shifting; step 3 of 3:
 // 100% to sample-web-v002." and how to follow it.

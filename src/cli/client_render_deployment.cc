@@ -158,6 +158,7 @@ std::string renderDeploymentView(const nlohmann::json& deployment, const Style& 
     if (!counts.empty()) out += "Instances: " + counts + "\n";
   }
   out += renderBlueGreenBlock(deployment, now);
+  out += renderInPlaceBlock(deployment);
   if (auto message = textOf(deployment, "errorMessage"); !message.empty()) {
     std::string code = textOf(deployment, "errorCode");
     out += style.red("Error" + (code.empty() ? std::string() : " " + code) + ": " + message) + "\n";

@@ -81,6 +81,7 @@ nlohmann::json toJson(const DeploymentView& deployment) {
       {"version", deployment.version},
       {"strategy", deployment.strategy},
       {"blueGreen", deployment.blueGreen},
+      {"inPlace", deployment.inPlace},
   };
   if (!deployment.targets.empty()) {
     nlohmann::json targets = nlohmann::json::array();

@@ -85,7 +85,7 @@ constexpr const char* kDeploymentColumns =
     " creator, created_by, description, rollback_of, rolled_back_by, stop_requested,"
     " stop_rollback, error_code, error_message, created_at, started_at, ended_at, numbers,"
     " version, file_exists_behavior, ignore_application_stop_failures, strategy, blue_green,"
-    " blue_green_open";
+    " blue_green_open, in_place";
 
 Result<DeploymentRow> readDeployment(const store::SqliteStatement& statement) {
   RowReader reader(statement);
@@ -119,6 +119,7 @@ Result<DeploymentRow> readDeployment(const store::SqliteStatement& statement) {
   view.strategy = reader.next<std::string>();
   view.blueGreen = reader.nextJson();
   row.blueGreenOpen = reader.next<bool>();
+  view.inPlace = reader.nextJson();
   if (reader.error()) return *reader.error();
   auto parsedStatus = domain::parseDeploymentStatus(status);
   if (!parsedStatus) return schemaMismatch("deployment " + view.id + "'s status '" + status + "'");
@@ -147,7 +148,7 @@ std::optional<std::string> numbersText(const std::optional<domain::InPlaceNumber
       .dump();
 }
 
-std::optional<std::string> blueGreenText(const nlohmann::json& state) {
+std::optional<std::string> jsonText(const nlohmann::json& state) {
   if (state.is_null()) return std::nullopt;
   return state.dump();
 }
@@ -233,9 +234,9 @@ Status insertDeployment(store::SqliteDatabase& db, DeploymentRow& row) {
       " config_name, config, status, creator, created_by, description, rollback_of,"
       " rolled_back_by, stop_requested, stop_rollback, error_code, error_message, created_at,"
       " started_at, ended_at, numbers, version, file_exists_behavior,"
-      " ignore_application_stop_failures, strategy, blue_green, blue_green_open)"
+      " ignore_application_stop_failures, strategy, blue_green, blue_green_open, in_place)"
       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-      " ?)");
+      " ?, ?)");
   if (!insert.ok()) return insert.error();
   Status bound = (*insert)->bindAll(
       view.id, row.sequence, view.application, view.groupId, view.groupName, view.revision,
@@ -244,8 +245,8 @@ Status insertDeployment(store::SqliteDatabase& db, DeploymentRow& row) {
       row.stopRollback, view.errorCode, view.errorMessage, formatTimestamp(view.createdAt),
       optionalText(view.startedAt), optionalText(view.endedAt), numbersText(view.numbers),
       static_cast<std::int64_t>(view.version == 0 ? 1 : view.version), row.fileExistsBehavior,
-      row.ignoreApplicationStopFailures, view.strategy, blueGreenText(view.blueGreen),
-      row.blueGreenOpen);
+      row.ignoreApplicationStopFailures, view.strategy, jsonText(view.blueGreen),
+      row.blueGreenOpen, jsonText(view.inPlace));
   if (!bound.ok()) return bound;
   if (view.version == 0) row.view.version = 1;
   return (*insert)->run();
@@ -268,10 +269,12 @@ Status saveDeployment(store::SqliteDatabase& db, DeploymentRow& row) {
   Status saved = db.run(
       "UPDATE deployments SET status = ?, rolled_back_by = ?, stop_requested = ?,"
       " stop_rollback = ?, error_code = ?, error_message = ?, started_at = ?, ended_at = ?,"
-      " numbers = ?, blue_green = ?, blue_green_open = ?, version = version + 1 WHERE id = ?",
+      " numbers = ?, blue_green = ?, blue_green_open = ?, in_place = ?, version = version + 1"
+      " WHERE id = ?",
       toString(view.status), view.rolledBackBy, view.stopRequested, row.stopRollback,
       view.errorCode, view.errorMessage, optionalText(view.startedAt), optionalText(view.endedAt),
-      numbersText(view.numbers), blueGreenText(view.blueGreen), row.blueGreenOpen, view.id);
+      numbersText(view.numbers), jsonText(view.blueGreen), row.blueGreenOpen,
+      jsonText(view.inPlace), view.id);
   if (!saved.ok()) return saved;
   row.view.version += 1;
   row.view.durationMs = durationOf(view.startedAt, view.endedAt);

@@ -5,6 +5,7 @@
 #include "common/error_codes.h"
 #include "domain/deployment_config.h"
 #include "engine/engine_impl.h"
+#include "engine/in_place_judgement.h"
 #include "store/sqlite_transaction.h"
 
 namespace greenlight::engine {
@@ -411,8 +412,26 @@ Result<DeploymentView> Engine::continueDeployment(const std::string& id,
           return notWaiting("it has ended (" + std::string(toString(view.status)) + ")");
         }
         if (view.strategy != "blue-green" || view.blueGreen.is_null()) {
-          return notWaiting("it is an in-place deployment (" + std::string(toString(view.status)) +
-                            "), which never waits for a person");
+          // In place, only the judgement between batches waits (or may be cut short).
+          InPlaceJudgement judgement = inPlaceJudgementFromJson(view.inPlace);
+          Result<std::vector<rows::TargetRow>> targets = rows::loadTargets(db, id);
+          if (!targets.ok()) return targets.error();
+          if (batchBoundary(*targets, judgement) != BatchBoundary::Judging) {
+            return notWaiting("it is an in-place deployment (" + std::string(toString(view.status)) +
+                              ") that is not between batches with an analysis to wait on");
+          }
+          if (judgement.continueRequested) return impl_->buildView(db, std::move(row).value(), true);
+          judgement.continueRequested = true;
+          view.inPlace = toJson(judgement);
+          if (Status saved = rows::saveDeployment(db, *row); !saved.ok()) return saved.error();
+          Result<std::int64_t> audited = impl_->audit.record(
+              db, principal, "continue-deployment", "deployment:" + id,
+              {{"at", "batch boundary after " + std::to_string(finishedTargets(*targets)) + " instances"}});
+          if (!audited.ok()) return audited.error();
+          if (Status committed = transaction->commit(); !committed.ok()) return committed.error();
+          effects.changedDeployments.insert(id);
+          effects.wakeLoop = true;
+          return impl_->buildView(db, std::move(row).value(), true);
         }
         BlueGreenState state = blueGreenStateFromJson(view.blueGreen);
         bool waiting = false;

@@ -123,6 +123,10 @@ struct DeploymentView {
   //    "traffic": [{"fleetVersion": "sample-web-v001", "percent": 90.0, "instances": 4,
   //                 "healthy": 4}, ...]}                   // read from the load balancer
   nlohmann::json blueGreen = nullptr;
+  // In place with a group analysis only (null otherwise), see docs/openapi.yaml InPlaceJudgement:
+  //   {"analyses": [AnalysisWindow, ...],   // one per batch boundary, stepIndex = batches done
+  //    "waitingFor": "greenlight continue (after batch 1 of 4)" | ""}
+  nlohmann::json inPlace = nullptr;
   std::vector<TargetView> targets;  // filled when asked for
   std::uint64_t version = 0;        // grows with every change to the deployment or its targets
 };

@@ -133,6 +133,13 @@ Result<DeploymentView> Engine::Impl::buildView(store::SqliteDatabase& db, rows::
                          : blueGreenProgress(state, spec.readyTimeoutSeconds, spec.waitForReady,
                                              spec.terminationWaitSeconds);
   }
+  if (view.inPlace.is_object()) {
+    // The counters each window started from are the engine's, not the reader's.
+    for (auto& window : view.inPlace["analyses"]) {
+      if (window.is_object()) window.erase("baseline");
+    }
+    view.inPlace.erase("continueRequested");
+  }
   Result<DeploymentCounts> counts = rows::countTargets(db, view.id);
   if (!counts.ok()) return counts.error();
   view.counts = *counts;

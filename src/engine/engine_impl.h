@@ -102,6 +102,18 @@ struct Engine::Impl {
   Status watchInPlaceAlarms(const std::string& groupId, Effects& effects);
   std::map<std::string, WallTime> alarmsCheckedAt;  // by deployment; GUARDED_BY(passMutex)
 
+  // --- the judgement between in-place batches (in_place_judgement.cc) ---
+  // Measures the group's analysis for its in-place deployments at a batch boundary (no
+  // connection held while the checks are read): opens the boundary's window, measures it every
+  // intervalSeconds for batchSeconds, and fails the deployment when it fails.
+  Status judgeInPlaceBatches(const std::string& groupId, Effects& effects);
+  // Ends an in-place deployment (or a blue/green one's install) as Failed with `code` and `reason`
+  // (saved): targets not started are Skipped, an in-place one rolls back when the group says so.
+  // REQUIRES: the caller's transaction is open; it commits.
+  Status endInPlaceFailed(store::SqliteDatabase& db, rows::DeploymentRow& row,
+                          std::vector<rows::TargetRow>& targets, const std::string& code,
+                          const std::string& reason, WallTime now, Effects& effects);
+
   // --- blue/green (blue_green_driver.cc, blue_green_start.cc) ---
   // Moves the group's blue/green deployments on, one phase per step, with no connection held
   // while the providers are called.

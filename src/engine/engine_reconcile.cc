@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <map>
 
+#include "catalog/analysis_spec.h"
 #include "common/error_codes.h"
 #include "domain/in_place_decision.h"
 #include "engine/command_payload.h"
 #include "engine/engine_impl.h"
+#include "engine/in_place_judgement.h"
 #include "store/sqlite_transaction.h"
 
 namespace greenlight::engine {
@@ -82,6 +84,16 @@ Result<std::map<std::string, catalog::Instance>> instancesById(catalog::Catalog&
   return byId;
 }
 
+// True when the group's analysis has checks (a spec that cannot be read judges too: the judging
+// pass reports it rather than the batches going on unjudged).
+Result<bool> groupJudgesBatches(catalog::Catalog& catalog, const std::string& groupId) {
+  Result<catalog::DeploymentGroup> group = catalog.getGroupById(groupId);
+  if (!group.ok()) return group.error();
+  if (group->spec.analysis.is_null()) return false;
+  auto analysis = catalog::analysisOf(*group);
+  return !analysis.ok() || !analysis->checks.empty();
+}
+
 }  // namespace
 
 Status Engine::Impl::reconcilePass() {
@@ -104,6 +116,9 @@ Status Engine::Impl::reconcilePass() {
     Effects effects;
     if (Status watched = watchInPlaceAlarms(groupId, effects); !watched.ok() && firstFailure.ok()) {
       firstFailure = watched;
+    }
+    if (Status judged = judgeInPlaceBatches(groupId, effects); !judged.ok() && firstFailure.ok()) {
+      firstFailure = judged;
     }
     // A blue/green phase that moved may give the in-place part or the queue work (installing
     // begins, a rollback waits to start): the group goes round again, a few times at most.
@@ -343,6 +358,24 @@ Status Engine::Impl::advanceDeployment(store::SqliteDatabase& db, rows::Deployme
     if (decision.outcome == domain::InPlaceOutcome::Continue && decision.instancesToStart.empty()) {
       return Status::success();  // waiting for the instances in flight
     }
+    if (decision.outcome == domain::InPlaceOutcome::Continue && !blueGreen &&
+        row.view.creator != domain::DeploymentCreator::Rollback) {
+      // With a group analysis the deployment goes in whole batches, each judged before the next
+      // (judgeInPlaceBatches measures it): hold while a batch is in flight or being judged.
+      Result<bool> judged = groupJudgesBatches(catalog, row.view.groupId);
+      if (!judged.ok()) return judged.error();
+      if (*judged) {
+        bool inFlight = std::any_of(targets->begin(), targets->end(), [](const rows::TargetRow& t) {
+          return t.status == domain::InstanceStatus::InProgress;
+        });
+        if (inFlight) return Status::success();
+        if (batchBoundary(*targets, inPlaceJudgementFromJson(row.view.inPlace)) ==
+            BatchBoundary::Judging) {
+          pollSoon = true;
+          return Status::success();
+        }
+      }
+    }
     Result<store::Transaction> transaction = store::Transaction::begin(db);
     if (!transaction.ok()) return transaction.error();
     WallTime now = clock.now();
@@ -397,58 +430,69 @@ Status Engine::Impl::advanceDeployment(store::SqliteDatabase& db, rows::Deployme
     }
 
     // Failed: nothing more starts; instances in flight finish and are recorded as they report.
-    for (auto& target : *targets) {
-      if (target.status != domain::InstanceStatus::Pending) continue;
-      target.status = domain::InstanceStatus::Skipped;
-      target.endedAt = now;
-      target.message = "Not deployed: the deployment failed before reaching this instance.";
-      if (Status saved = rows::saveTarget(db, target); !saved.ok()) return saved;
+    if (Status ended = endInPlaceFailed(db, row, *targets, decision.errorCode, decision.reason, now, effects);
+        !ended.ok()) {
+      return ended;
     }
-    auto events = rows::loadEvents(db, row.view.id);
-    if (!events.ok()) return events.error();
-    row.view.status = domain::DeploymentStatus::Failed;
-    row.view.endedAt = now;
-    row.view.errorCode = decision.errorCode;
-    row.view.errorMessage = decision.reason + firstFailureDetail(*targets, *events);
-    catalog::Catalog groups(db, clock);
-    Result<catalog::DeploymentGroup> group = groups.getGroupById(row.view.groupId);
-    if (blueGreen) {
-      // No traffic reached the new fleet: the previous one still serves; the driver retires
-      // the new one.
-      // A rolling replace's later batch is the exception: its earlier batches took traffic, which
-      // the driver gives back to the previous fleet before retiring the new one.
-      BlueGreenState state = blueGreenStateFromJson(row.view.blueGreen);
-      if (state.previousFleetVersion.empty()) {
-        row.view.errorMessage += "\nThe new fleet " + state.fleetVersion + " is retired.";
-      } else if (state.trafficMoved) {
-        row.view.errorMessage += "\nEvery request goes back to " + state.previousFleetVersion +
-                                 "; the new fleet " + state.fleetVersion + " is retired.";
-      } else {
-        row.view.errorMessage += "\n" + state.previousFleetVersion +
-                                 " still serves every request; the new fleet " + state.fleetVersion +
-                                 " is retired.";
-      }
-    } else if (group.ok() && group->spec.autoRollback.onFailure() &&
-        row.view.creator != domain::DeploymentCreator::Rollback) {
-      auto good = rows::lastGoodRevision(db, row.view.groupId, row.sequence);
-      if (!good.ok()) return good.error();
-      if (*good) {
-        auto rollback = createRollbackOf(db, row, **good, "greenlight");
-        if (!rollback.ok()) return rollback.error();
-        row.view.errorMessage += "\nAutomatic rollback: redeploying revision " +
-                                 shortSha(**good) + " in deployment " + rollback->view.id + ".";
-        effects.changedDeployments.insert(rollback->view.id);
-      } else {
-        row.view.errorMessage +=
-            "\nAutomatic rollback: the group has no earlier successful deployment to go back to.";
-      }
-    }
-    if (Status saved = rows::saveDeployment(db, row); !saved.ok()) return saved;
     if (Status committed = transaction->commit(); !committed.ok()) return committed;
-    effects.changedDeployments.insert(row.view.id);
-    effects.wakeLoop = true;
     return Status::success();
   }
+  return Status::success();
+}
+
+Status Engine::Impl::endInPlaceFailed(store::SqliteDatabase& db, rows::DeploymentRow& row,
+                                      std::vector<rows::TargetRow>& targets, const std::string& code,
+                                      const std::string& reason, WallTime now, Effects& effects) {
+  const bool blueGreen = row.view.strategy == "blue-green";
+  for (auto& target : targets) {
+    if (target.status != domain::InstanceStatus::Pending) continue;
+    target.status = domain::InstanceStatus::Skipped;
+    target.endedAt = now;
+    target.message = "Not deployed: the deployment failed before reaching this instance.";
+    if (Status saved = rows::saveTarget(db, target); !saved.ok()) return saved;
+  }
+  auto events = rows::loadEvents(db, row.view.id);
+  if (!events.ok()) return events.error();
+  row.view.status = domain::DeploymentStatus::Failed;
+  row.view.endedAt = now;
+  row.view.errorCode = code;
+  row.view.errorMessage = reason + firstFailureDetail(targets, *events);
+  catalog::Catalog groups(db, clock);
+  Result<catalog::DeploymentGroup> group = groups.getGroupById(row.view.groupId);
+  if (blueGreen) {
+    // No traffic reached the new fleet: the previous one still serves; the driver retires
+    // the new one.
+    // A rolling replace's later batch is the exception: its earlier batches took traffic, which
+    // the driver gives back to the previous fleet before retiring the new one.
+    BlueGreenState state = blueGreenStateFromJson(row.view.blueGreen);
+    if (state.previousFleetVersion.empty()) {
+      row.view.errorMessage += "\nThe new fleet " + state.fleetVersion + " is retired.";
+    } else if (state.trafficMoved) {
+      row.view.errorMessage += "\nEvery request goes back to " + state.previousFleetVersion +
+                               "; the new fleet " + state.fleetVersion + " is retired.";
+    } else {
+      row.view.errorMessage += "\n" + state.previousFleetVersion +
+                               " still serves every request; the new fleet " + state.fleetVersion +
+                               " is retired.";
+    }
+  } else if (group.ok() && group->spec.autoRollback.onFailure() &&
+             row.view.creator != domain::DeploymentCreator::Rollback) {
+    auto good = rows::lastGoodRevision(db, row.view.groupId, row.sequence);
+    if (!good.ok()) return good.error();
+    if (*good) {
+      auto rollback = createRollbackOf(db, row, **good, "greenlight");
+      if (!rollback.ok()) return rollback.error();
+      row.view.errorMessage += "\nAutomatic rollback: redeploying revision " +
+                               shortSha(**good) + " in deployment " + rollback->view.id + ".";
+      effects.changedDeployments.insert(rollback->view.id);
+    } else {
+      row.view.errorMessage +=
+          "\nAutomatic rollback: the group has no earlier successful deployment to go back to.";
+    }
+  }
+  if (Status saved = rows::saveDeployment(db, row); !saved.ok()) return saved;
+  effects.changedDeployments.insert(row.view.id);
+  effects.wakeLoop = true;
   return Status::success();
 }
 

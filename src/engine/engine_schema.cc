@@ -84,6 +84,10 @@ const std::vector<store::Migration>& engineMigrations() {
        // (also after the deployment ended, for its clean-up).
        "ALTER TABLE deployments ADD COLUMN blue_green_open INTEGER NOT NULL DEFAULT 0;"
        "CREATE INDEX deployments_blue_green_open ON deployments (blue_green_open, sequence);"},
+      {3, "in-place deployments: the judgement between batches",
+       // The analyses of an in-place deployment's batches and a pending `continue`, JSON; NULL
+       // when the group has no analysis.
+       "ALTER TABLE deployments ADD COLUMN in_place TEXT;"},
   };
   return migrations;
 }

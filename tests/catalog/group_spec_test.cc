@@ -441,12 +441,29 @@ TEST(GroupSpecYaml, AnalysisIsReadWithTheLineOfEveryProblem) {
   EXPECT_EQ(toJson(*spec)["analysis"], spec->analysis) << "kept verbatim, written back as read";
 }
 
-TEST(GroupSpecYaml, AnalysisOnlyWithTheBlueGreenStyle) {
+TEST(GroupSpecYaml, InPlaceAnalysisNeedsALoadBalancerForItsBalancerChecks) {
   std::string message = yamlError(
       "name: web\nfleet: {instances: 1}\n"
-      "analysis: {checks: [{name: errors, loadBalancer: {maxErrorRatePercent: 1}}]}\n");
-  EXPECT_TRUE(contains(message, "analysis: is measured between the steps of a blue/green shift"))
+      "analysis: {checks: [{name: smoke, webhook: {url: 'http://127.0.0.1:9/x'}},"
+      " {name: errors, loadBalancer: {maxErrorRatePercent: 1}}]}\n");
+  EXPECT_TRUE(contains(message, "analysis.checks[1].loadBalancer: compares the balancer's counters"))
       << message;
+  EXPECT_FALSE(contains(message, "checks[0]")) << message;
+  Result<GroupSpec> withBalancer = parseGroupYaml(
+      "name: web\nfleet: {instances: 3}\n"
+      "loadBalancer: {provider: haproxy, listen: 127.0.0.1:8080}\n"
+      "analysis: {batchSeconds: 20, checks: [{name: errors, loadBalancer: {maxErrorRatePercent: 1}}]}\n",
+      "web.yaml", "shop");
+  ASSERT_TRUE(withBalancer.ok()) << withBalancer.error().message;
+  Result<GroupSpec> webhookOnly = parseGroupYaml(
+      "name: web\nfleet: {instances: 3}\n"
+      "analysis: {checks: [{name: smoke, webhook: {url: 'http://127.0.0.1:9/x'}}]}\n",
+      "web.yaml", "shop");
+  ASSERT_TRUE(webhookOnly.ok()) << webhookOnly.error().message;
+  EXPECT_TRUE(contains(yamlError("name: web\nfleet: {instances: 1}\n"
+                                 "analysis: {batchSeconds: 0, checks: [{name: smoke, webhook: "
+                                 "{url: 'http://127.0.0.1:9/x'}}]}\n"),
+                       "analysis.batchSeconds"));
 }
 
 TEST(GroupSpecYaml, AGroupWithEverySectionReadsAndRoundTrips) {

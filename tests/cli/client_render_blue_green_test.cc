@@ -214,3 +214,32 @@ TEST(ClientRenderBlueGreenTest, PercentText) {
 
 }  // namespace
 }  // namespace greenlight::cli
+
+namespace greenlight::cli {
+namespace {
+
+TEST(ClientRenderInPlaceTest, TheJudgementBetweenBatchesShowsItsNumbersAndWhatItWaitsFor) {
+  nlohmann::json deployment = {
+      {"id", "d-INPLACE01"},
+      {"strategy", "in-place"},
+      {"inPlace",
+       {{"analyses", nlohmann::json::array({{{"stepIndex", 1},
+                                             {"trafficPercent", 33},
+                                             {"verdict", "Inconclusive"},
+                                             {"measurements", 2},
+                                             {"failures", 0},
+                                             {"results", nlohmann::json::array({{{"name", "errors"},
+                                                                                 {"verdict", "Inconclusive"},
+                                                                                 {"summary", "12 requests (fewer than 50)"}}})}}})},
+        {"waitingFor", "greenlight continue (the analysis after 1 of 3 instances deployed was inconclusive)"}}}};
+  std::string text = renderInPlaceBlock(deployment);
+  EXPECT_TRUE(text.find("analysis (after 1 instances, 33% on the new revision): Inconclusive, 2 measurements, 0 failed") !=
+              std::string::npos) << text;
+  EXPECT_TRUE(text.find("    errors Inconclusive: 12 requests (fewer than 50)") != std::string::npos) << text;
+  EXPECT_TRUE(text.find("run: greenlight continue d-INPLACE01") != std::string::npos) << text;
+  deployment.erase("inPlace");
+  EXPECT_EQ(renderInPlaceBlock(deployment), "");
+}
+
+}  // namespace
+}  // namespace greenlight::cli

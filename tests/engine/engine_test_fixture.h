@@ -118,6 +118,7 @@ class EngineTest : public ::testing::Test {
       spec.autoRollback.enabled = autoRollback;
       spec.autoRollback.events = rollbackEvents_;
       spec.alarms = alarms_;
+      spec.analysis = analysis_;
       spec.environment = {{"APP_ENV", "test"}};
       spec.revisionsToKeep = 3;
       spec.fileExistsBehavior = "OVERWRITE";
@@ -265,6 +266,7 @@ class EngineTest : public ::testing::Test {
   std::string groupId_;
   // The next group's `alarms:` and autoRollback events (set before makeGroup / makeBlueGreenGroup).
   nlohmann::json alarms_ = nullptr;
+  nlohmann::json analysis_ = nullptr;  // the next in-place group's `analysis:` (makeGroup)
   std::vector<std::string> rollbackEvents_;
 
   std::mutex hookMutex_;
