@@ -3,6 +3,7 @@
 // does while the previous fleet is alive.
 #include <algorithm>
 
+#include "catalog/analysis_spec.h"
 #include "catalog/traffic_spec.h"
 #include "common/error_codes.h"
 #include "engine/engine_impl.h"
@@ -79,7 +80,13 @@ Status Engine::Impl::startBlueGreen(store::SqliteDatabase& db, rows::DeploymentR
     state.fleetSize = row.view.numbers ? row.view.numbers->instanceCount : group.spec.fleet.instances;
     state.batchSize = std::max(1, (state.fleetSize * blueGreenOptions->rolling->batchSizePercentage + 99) / 100);
     state.batches = 1;
-    state.steps = rollingSteps(state.fleetSize, state.batchSize, blueGreenOptions->rolling->pauseSeconds);
+    // With an analysis, every batch serves under its checks before the next is made: without a
+    // pause of its own, for the analysis's batchSeconds (as an in-place batch boundary is judged).
+    int pauseSeconds = blueGreenOptions->rolling->pauseSeconds;
+    auto analysis = catalog::analysisOf(group);
+    if (!analysis.ok()) return analysis.error();
+    if (pauseSeconds == 0 && !analysis->checks.empty()) pauseSeconds = analysis->batchSeconds;
+    state.steps = rollingSteps(state.fleetSize, state.batchSize, pauseSeconds);
   }
   state.phase = phases::kProvisioning;
   row.view.blueGreen = toJson(state);

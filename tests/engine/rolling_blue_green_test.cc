@@ -173,6 +173,60 @@ TEST_F(RollingBlueGreenTest, ALaterBatchWhoseLifecycleFailsGivesEveryRequestBack
   EXPECT_EQ(compute_.retired(), std::vector<std::string>{"shop-web-v002"});
 }
 
+// Each made batch's instances served `requests` of which `errors` were 5xx; each old one the same
+// with none.
+void serveBatches(testing::FakeTrafficProvider& traffic, const std::vector<std::string>& fresh,
+                  const std::vector<std::string>& old, std::uint64_t requests, std::uint64_t errors) {
+  for (const auto& instance : fresh) traffic.setCounters(instance, requests, errors, 12);
+  for (const auto& instance : old) traffic.setCounters(instance, requests, 0, 10);
+}
+
+nlohmann::json errorRateAnalysis() {
+  return {{"intervalSeconds", 5},
+          {"batchSeconds", 30},
+          {"checks", nlohmann::json::array({{{"name", "errors"},
+                                             {"loadBalancer", {{"maxErrorRatePercent", 2}, {"minRequests", 50}}}}})}};
+}
+
+TEST_F(RollingBlueGreenTest, WithAnAnalysisEachBatchServesUnderItsChecksBeforeTheNextIsMade) {
+  analysis_ = errorRateAnalysis();
+  makeRollingGroup({{"batchSizePercentage", 25}});
+  start();
+  EXPECT_EQ(describe(stateOf(id_).steps), "25%, pause 30s, 50%, pause 30s, 75%, pause 30s, 100%")
+      << "batchSeconds is the pause between batches when rolling has none of its own";
+  installAndPass(id_);
+  BlueGreenState judged = stateOf(id_);
+  EXPECT_EQ(judged.trafficPercent, 25);
+  ASSERT_EQ(judged.analyses.size(), 1u) << "the first batch is judged";
+  EXPECT_EQ(fresh().size(), 2u) << "the next batch waits for the verdict";
+  serveBatches(traffic_, fresh(), old_, 100, 1);
+  clock_.advance(std::chrono::seconds(31));
+  reconcile();
+  BlueGreenState passed = stateOf(id_);
+  EXPECT_EQ(passed.analyses[0].verdict, "Passed") << get(id_).errorMessage;
+  EXPECT_EQ(fresh().size(), 4u) << "passed: the second batch is being made";
+  EXPECT_EQ(get(id_).status, domain::DeploymentStatus::InProgress);
+}
+
+TEST_F(RollingBlueGreenTest, ABatchFailingItsAnalysisStopsAndTheOriginalFleetServes) {
+  analysis_ = errorRateAnalysis();
+  makeRollingGroup({{"batchSizePercentage", 25}});
+  start();
+  installAndPass(id_);
+  ASSERT_EQ(oldServing(), 6);
+  serveBatches(traffic_, fresh(), old_, 100, 10);  // 10% 5xx on the first batch
+  clock_.advance(std::chrono::seconds(5));
+  reconcile();
+  DeploymentView failed = get(id_);
+  EXPECT_EQ(failed.status, domain::DeploymentStatus::Failed);
+  EXPECT_EQ(failed.errorCode, "AnalysisFailed");
+  EXPECT_TRUE(contains(failed.errorMessage, "new fleet 10% 5xx of 200 requests")) << failed.errorMessage;
+  EXPECT_EQ(oldServing(), 8) << "the original fleet takes all traffic back";
+  EXPECT_EQ(percentTo(fresh(), old_), 0.0);
+  EXPECT_EQ(fresh().size(), 2u) << "no later batch was made";
+  EXPECT_EQ(compute_.retired(), std::vector<std::string>{"shop-web-v002"});
+}
+
 TEST_F(RollingBlueGreenTest, ARollingGroupsFirstDeploymentMakesTheWholeFleet) {
   makeRollingGroup({{"batchSizePercentage", 25}});
   std::string id = deploy(addRevision('a')).id;
