@@ -1,6 +1,7 @@
 // AwsClient: signing, sending with retries, and the Query and JSON protocols (S3 in aws_client_s3.cc).
 #include "aws/aws_client.h"
 
+#include <algorithm>
 #include <thread>
 
 #include "aws/aws_client_call.h"
@@ -16,6 +17,8 @@ Result<std::unique_ptr<AwsClient>> AwsClient::create(const ClientConfig& config,
 
 Result<std::unique_ptr<AwsClient>> AwsClient::create(ResolvedConfig resolved, AwsClientDependencies dependencies) {
   if (resolved.config.region.empty()) return Error{kAwsConfig, "the AWS client needs a region: set AWS_REGION"};
+  if (resolved.credentials.accessKeyId.empty() || resolved.credentials.secretAccessKey.empty())
+    return Error{kAwsConfig, "the AWS client needs an access key id and a secret access key"};
   if (!resolved.config.endpointUrl.empty()) {
     auto endpoint = endpointFor("s3", resolved.config.region, resolved.config.endpointUrl);
     if (!endpoint.ok()) return endpoint.error();

@@ -9,15 +9,12 @@
 #include <map>
 
 #include "common/sha256.h"
+#include "http/url_codec.h"
 
 namespace greenlight::aws {
 namespace {
 
 constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
-
-bool unreserved(unsigned char c) {
-  return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~';
-}
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -81,20 +78,7 @@ std::string amzDate(WallTime time) {
   return text;
 }
 
-std::string uriEncode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (unreserved(c)) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
+std::string uriEncode(std::string_view text) { return http::percentEncode(text); }
 
 std::string uriEncodePath(std::string_view path) {
   std::string out;
@@ -110,17 +94,7 @@ std::string uriEncodePath(std::string_view path) {
 }
 
 std::string uriDecode(std::string_view text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
-      out += static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
+  return http::percentDecode(text).value_or(std::string(text));
 }
 
 std::string normalizePath(std::string_view path) {

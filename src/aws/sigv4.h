@@ -59,7 +59,7 @@ std::string amzDate(WallTime time);
 std::string uriEncode(std::string_view text);
 // As uriEncode, keeping '/' (the canonical and wire form of a path).
 std::string uriEncodePath(std::string_view path);
-// Decodes %XX sequences ('+' is kept as is).
+// Decodes %XX sequences ('+' is kept as is); text with a malformed escape is returned unchanged.
 std::string uriDecode(std::string_view text);
 // RFC 3986 dot-segment removal plus collapsed duplicate slashes (non-S3 canonical paths).
 std::string normalizePath(std::string_view path);

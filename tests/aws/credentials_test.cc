@@ -26,6 +26,10 @@ class CredentialChain : public ::testing::Test {
       return found->second;
     });
   }
+  void setEnvironmentKeys() {
+    environment_["AWS_ACCESS_KEY_ID"] = "K";
+    environment_["AWS_SECRET_ACCESS_KEY"] = "S";
+  }
   void writeCredentials(const std::string& text) { writeFile(folder_ / "credentials", text); }
   void writeConfig(const std::string& text) { writeFile(folder_ / "config", text); }
 
@@ -97,8 +101,7 @@ TEST_F(CredentialChain, AnExplicitProfileWinsOverEnvironmentKeys) {
 }
 
 TEST_F(CredentialChain, RegionPrecedenceIsConfigThenAwsRegionThenDefaultRegionThenProfile) {
-  environment_["AWS_ACCESS_KEY_ID"] = "K";
-  environment_["AWS_SECRET_ACCESS_KEY"] = "S";
+  setEnvironmentKeys();
   writeConfig("[default]\nregion = from-file\n");
   EXPECT_EQ(resolve()->config.region, "from-file");
   environment_["AWS_DEFAULT_REGION"] = "from-default";
@@ -111,8 +114,7 @@ TEST_F(CredentialChain, RegionPrecedenceIsConfigThenAwsRegionThenDefaultRegionTh
 }
 
 TEST_F(CredentialChain, EndpointComesFromConfigThenAwsEndpointUrl) {
-  environment_["AWS_ACCESS_KEY_ID"] = "K";
-  environment_["AWS_SECRET_ACCESS_KEY"] = "S";
+  setEnvironmentKeys();
   environment_["AWS_REGION"] = "us-east-1";
   EXPECT_EQ(resolve()->config.endpointUrl, "");
   environment_["AWS_ENDPOINT_URL"] = "http://127.0.0.1:5000";
@@ -141,8 +143,7 @@ TEST_F(CredentialChain, AKeyWithoutItsSecretIsMissingCredentials) {
 }
 
 TEST_F(CredentialChain, MissingRegionIsAnErrorNamingWhereToSetIt) {
-  environment_["AWS_ACCESS_KEY_ID"] = "K";
-  environment_["AWS_SECRET_ACCESS_KEY"] = "S";
+  setEnvironmentKeys();
   auto resolved = resolve();
   ASSERT_FALSE(resolved.ok());
   EXPECT_NE(resolved.error().message.find("AWS_REGION"), std::string::npos) << resolved.error().message;
@@ -151,8 +152,7 @@ TEST_F(CredentialChain, MissingRegionIsAnErrorNamingWhereToSetIt) {
 
 TEST_F(CredentialChain, AnUnknownNamedProfileIsAnError) {
   environment_["AWS_PROFILE"] = "nope";
-  environment_["AWS_ACCESS_KEY_ID"] = "K";
-  environment_["AWS_SECRET_ACCESS_KEY"] = "S";
+  setEnvironmentKeys();
   writeCredentials("[default]\naws_access_key_id = A\naws_secret_access_key = B\n");
   auto resolved = resolve();
   ASSERT_FALSE(resolved.ok());

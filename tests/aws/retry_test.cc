@@ -2,8 +2,10 @@
 // and giving up after maxAttempts — no network, no sleeping.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <deque>
 #include <mutex>
+#include <thread>
 
 #include "aws/aws_client.h"
 
@@ -129,6 +131,20 @@ TEST_F(Retries, NetworkFailureMessageSaysWhatWasTried) {
   EXPECT_EQ(result.error().code, kAwsUnreachable);
   EXPECT_NE(result.error().message.find("autoscaling DescribeAutoScalingGroups failed after 2 attempts"),
             std::string::npos) << result.error().message;
+}
+
+TEST_F(Retries, OneClientServesManyThreads) {
+  auto aws = client(1);
+  std::vector<std::thread> threads;
+  std::atomic<int> succeeded{0};
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < 25; ++i)
+        if (call(*aws).ok()) ++succeeded;
+    });
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(succeeded.load(), 100);
+  EXPECT_EQ(transport_->requests.size(), 100u);
 }
 
 TEST(Backoff, IsCappedAndFullyJittered) {

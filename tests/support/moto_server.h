@@ -2,6 +2,8 @@
 // loopback port, waited for with a deadline, reset between tests, stopped with its whole process
 // group. One server is shared per test binary (MotoServer::shared(), started on first use: moto
 // takes up to ~3 s to start); MotoTest resets it before every test and hands out a client.
+// ctest runs each discovered test in its own process, so there a server serves one test; running
+// the binary directly (or with --gtest_filter) shares one across all its tests.
 //
 //   class AutoScalingIntegration : public greenlight::testing::MotoTest {};
 //   TEST_F(AutoScalingIntegration, Describes) {
