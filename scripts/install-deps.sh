@@ -8,7 +8,7 @@ packages=(
   g++ cmake ninja-build ccache pkg-config make clang libclang-rt-14-dev
   # libraries (see README: which and why)
   libyaml-cpp-dev nlohmann-json3-dev libarchive-dev libcli11-dev libssl-dev libacl1-dev libsqlite3-dev
-  libboost-dev libcurl4-openssl-dev
+  libboost-dev libcurl4-openssl-dev libpugixml-dev
   googletest libgtest-dev libbenchmark-dev
   # what the tests, the demo and the sample app's hooks run
   acl python3 curl zip unzip procps tar gzip passwd haproxy wrk
