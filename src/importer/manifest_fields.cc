@@ -1,0 +1,148 @@
+// Walking a Goployer manifest's mappings with a record of every key (see manifest_fields.h).
+#include "importer/manifest_fields.h"
+
+#include <cctype>
+
+namespace greenlight::importer::detail {
+
+std::string shortValue(const YAML::Node& node) {
+  std::string text;
+  if (!node.IsDefined() || node.IsNull()) {
+    text = "null";
+  } else if (node.IsScalar()) {
+    text = node.Scalar();
+  } else {
+    YAML::Emitter out;
+    out << YAML::Flow << node;
+    text = out.c_str();
+  }
+  for (char& c : text) {
+    if (c == '\n') c = ' ';
+  }
+  if (text.size() > 80) text = text.substr(0, 77) + "...";
+  return text;
+}
+
+std::optional<long long> goDurationSeconds(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  double total = 0;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t start = i;
+    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
+    if (start == i) return std::nullopt;
+    double amount = std::stod(text.substr(start, i - start));
+    std::size_t unitStart = i;
+    while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
+    std::string unit = text.substr(unitStart, i - unitStart);
+    if (unit == "h") total += amount * 3600;
+    else if (unit == "m") total += amount * 60;
+    else if (unit == "s") total += amount;
+    else if (unit == "ms") total += amount / 1000;
+    else return std::nullopt;
+  }
+  return static_cast<long long>(total + 0.5);
+}
+
+ManifestFields::ManifestFields(const YAML::Node& node, std::string path, GoployerImport& report)
+    : node_(node), path_(std::move(path)), report_(report) {}
+
+ManifestFields::~ManifestFields() {
+  if (!node_.IsMap()) return;
+  for (const auto& item : node_) {
+    std::string key = item.first.IsScalar() ? item.first.Scalar() : shortValue(item.first);
+    if (taken_.count(key) != 0) continue;
+    report_.unhonoured.push_back(
+        entry(key, item.second, "not a Goployer key (Goployer ignores it too); nothing to import"));
+  }
+}
+
+std::string ManifestFields::pathOf(const std::string& key) const {
+  return path_.empty() ? key : path_ + "." + key;
+}
+
+YAML::Node ManifestFields::take(const std::string& key) {
+  taken_.insert(key);
+  if (!node_.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
+  for (const auto& item : node_) {
+    if (item.first.IsScalar() && item.first.Scalar() == key) return item.second;
+  }
+  return YAML::Node(YAML::NodeType::Undefined);
+}
+
+ReportEntry ManifestFields::entry(const std::string& key, const YAML::Node& value,
+                                  const std::string& why) const {
+  ReportEntry result;
+  result.keyPath = pathOf(key);
+  if (value.IsDefined()) {
+    result.line = value.Mark().line + 1;
+    result.column = value.Mark().column + 1;
+  }
+  result.value = shortValue(value);
+  result.why = why;
+  return result;
+}
+
+std::optional<std::string> ManifestFields::text(const std::string& key) {
+  YAML::Node value = take(key);
+  if (!value.IsDefined() || value.IsNull()) return std::nullopt;
+  if (!value.IsScalar()) {
+    unhonouredValue(key, value, "must be a single value");
+    return std::nullopt;
+  }
+  if (value.Scalar().empty()) return std::nullopt;
+  return value.Scalar();
+}
+
+std::optional<long long> ManifestFields::whole(const std::string& key) {
+  YAML::Node value = take(key);
+  if (!value.IsDefined() || value.IsNull()) return std::nullopt;
+  try {
+    return value.as<long long>();
+  } catch (const YAML::Exception&) {
+    unhonouredValue(key, value, "is not a whole number; left out");
+    return std::nullopt;
+  }
+}
+
+std::optional<double> ManifestFields::number(const std::string& key) {
+  YAML::Node value = take(key);
+  if (!value.IsDefined() || value.IsNull()) return std::nullopt;
+  try {
+    return value.as<double>();
+  } catch (const YAML::Exception&) {
+    unhonouredValue(key, value, "is not a number; left out");
+    return std::nullopt;
+  }
+}
+
+std::optional<bool> ManifestFields::flag(const std::string& key) {
+  YAML::Node value = take(key);
+  if (!value.IsDefined() || value.IsNull()) return std::nullopt;
+  try {
+    return value.as<bool>();
+  } catch (const YAML::Exception&) {
+    unhonouredValue(key, value, "is not true or false; left out");
+    return std::nullopt;
+  }
+}
+
+void ManifestFields::unhonoured(const std::string& key, const std::string& why) {
+  unhonouredValue(key, take(key), why);
+}
+
+void ManifestFields::mapped(const std::string& key, const std::string& what) {
+  mappedValue(key, take(key), what);
+}
+
+void ManifestFields::unhonouredValue(const std::string& key, const YAML::Node& value, const std::string& why) {
+  taken_.insert(key);
+  report_.unhonoured.push_back(entry(key, value, why));
+}
+
+void ManifestFields::mappedValue(const std::string& key, const YAML::Node& value, const std::string& what) {
+  taken_.insert(key);
+  report_.mapped.push_back(entry(key, value, what));
+}
+
+}  // namespace greenlight::importer::detail
