@@ -97,6 +97,19 @@ void requireText(SectionReader& reader, const std::string& key, const std::strin
   if (value.empty()) reader.problem(key, "missing; " + example);
 }
 
+// The item's `name`: required, and unique among `names` (the list's other items).
+std::string readName(SectionReader& item, std::set<std::string>& names, const std::string& what,
+                     const std::string& example) {
+  std::string name;
+  item.text("name", name);
+  if (name.empty()) {
+    item.problem("name", "missing; " + example);
+  } else if (!names.insert(name).second) {
+    item.problem("name", "'" + name + "' names another " + what + " too; give each its own name");
+  }
+  return name;
+}
+
 void checkTags(SectionReader& reader, const std::string& key,
                const std::map<std::string, std::string>& tags) {
   for (const auto& [name, value] : tags) {
@@ -278,11 +291,7 @@ void readLifecycleHooks(SectionReader& group, std::vector<TrafficSpecProblem>& p
             "notificationTargetArn", "roleArn"},
            [&](SectionReader& item, std::size_t) {
              AwsLifecycleHook hook;
-             item.text("name", hook.name);
-             requireText(item, "name", hook.name, "name the hook, e.g. `name: drain`");
-             if (!hook.name.empty() && !names.insert(hook.name).second) {
-               item.problem("name", "'" + hook.name + "' names another hook too; give each its own name");
-             }
+             hook.name = readName(item, names, "hook", "name the hook, e.g. `name: drain`");
              item.oneOf("transition", hook.transition, {"launch", "terminate"});
              item.whole("heartbeatTimeoutSeconds", hook.heartbeatTimeoutSeconds, 30, 7200);
              item.oneOf("defaultResult", hook.defaultResult, {"CONTINUE", "ABANDON"});
@@ -359,11 +368,7 @@ void readScaling(SectionReader& aws, std::vector<TrafficSpecProblem>& problems, 
            {"name", "adjustmentType", "scalingAdjustment", "cooldownSeconds"},
            [&](SectionReader& item, std::size_t) {
              AwsScalingPolicy policy;
-             item.text("name", policy.name);
-             requireText(item, "name", policy.name, "name the policy; alarms' actions refer to it");
-             if (!policy.name.empty() && !policyNames.insert(policy.name).second) {
-               item.problem("name", "'" + policy.name + "' names another policy too; give each its own name");
-             }
+             policy.name = readName(item, policyNames, "policy", "name the policy; alarms' actions refer to it");
              item.oneOf("adjustmentType", policy.adjustmentType,
                         {"ChangeInCapacity", "ExactCapacity", "PercentChangeInCapacity"});
              item.whole("scalingAdjustment", policy.scalingAdjustment, -10000, 10000);
@@ -379,11 +384,7 @@ void readScaling(SectionReader& aws, std::vector<TrafficSpecProblem>& problems, 
             "evaluationPeriods", "actions"},
            [&](SectionReader& item, std::size_t) {
              AwsScalingAlarm alarm;
-             item.text("name", alarm.name);
-             requireText(item, "name", alarm.name, "name the alarm; it is made as <fleet version>-<name>");
-             if (!alarm.name.empty() && !alarmNames.insert(alarm.name).second) {
-               item.problem("name", "'" + alarm.name + "' names another alarm too; give each its own name");
-             }
+             alarm.name = readName(item, alarmNames, "alarm", "name the alarm; it is made as <fleet version>-<name>");
              item.text("namespace", alarm.namespace_);
              item.text("metric", alarm.metric);
              requireText(item, "metric", alarm.metric, "name the metric, e.g. `metric: CPUUtilization`");
@@ -415,11 +416,7 @@ void readScaling(SectionReader& aws, std::vector<TrafficSpecProblem>& problems, 
   readList(aws, "scheduledActions", problems, {"name", "recurrence", "capacity"},
            [&](SectionReader& item, std::size_t) {
              AwsScheduledAction action;
-             item.text("name", action.name);
-             requireText(item, "name", action.name, "name the action, e.g. `name: weekend`");
-             if (!action.name.empty() && !actionNames.insert(action.name).second) {
-               item.problem("name", "'" + action.name + "' names another action too; give each its own name");
-             }
+             action.name = readName(item, actionNames, "action", "name the action, e.g. `name: weekend`");
              item.text("recurrence", action.recurrence);
              std::istringstream fields(action.recurrence);
              int count = 0;
@@ -440,6 +437,9 @@ void readScaling(SectionReader& aws, std::vector<TrafficSpecProblem>& problems, 
                  readOptionalWhole(sizes, "desired", action.desired, 0, 10000);
                  if (action.min && action.max && *action.max < *action.min) {
                    sizes.problem("max", "is below min");
+                 }
+                 if (!action.min && !action.max && !action.desired) {
+                   sizes.problem("", "sets nothing; give min, max or desired");
                  }
                }
              }

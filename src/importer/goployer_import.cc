@@ -81,6 +81,8 @@ struct StackPlan {
   ordered_json fleetExtras = ordered_json::object();  // scalingPolicies, scalingAlarms, ...
   std::optional<long long> desired;
   std::string path;  // "stacks[2]"
+  int replacementLine = 0;  // where replacement_type is written, for the report
+  int replacementColumn = 0;
 };
 
 class ManifestImport {
@@ -197,8 +199,12 @@ class ManifestImport {
       stack.unhonoured("assume_role", "greenlight does not assume a role per group; give the "
                                       "server a profile with `role_arn`");
     }
+    YAML::Node replacement = stack.take("replacement_type");
     plan.replacementType = stack.text("replacement_type").value_or("BlueGreen");
-    stack.take("replacement_type");
+    if (replacement.IsDefined()) {
+      plan.replacementLine = replacement.Mark().line + 1;
+      plan.replacementColumn = replacement.Mark().column + 1;
+    }
     if (auto rate = stack.whole("termination_delay_rate")) {
       plan.fleetExtras["terminationDelayRate"] = std::clamp<long long>(*rate, 0, 100);
     }
@@ -523,7 +529,8 @@ class ManifestImport {
     if (!targetGroups.empty() && !deployOnly) {
       spec["loadBalancer"] = {{"provider", "aws-elbv2"}, {"targetGroups", targetGroups}};
     }
-    spec["blueGreen"] = blueGreenOf(plan, group);
+    ordered_json blueGreen = blueGreenOf(plan, group);
+    if (!blueGreen.empty()) spec["blueGreen"] = blueGreen;
     spec["autoRollback"] = {{"enabled", true}, {"events", ordered_json::array({catalog::kRollbackOnFailure})}};
     group.spec = spec;
     Result<catalog::GroupSpec> parsed = catalog::groupSpecFromJson(nlohmann::json::parse(spec.dump()));
@@ -575,7 +582,9 @@ class ManifestImport {
   void addNote(const StackPlan& plan, const std::string& key, const std::string& value,
                const std::string& why, bool unhonoured = false) {
     std::string path = plan.path + "." + key;
-    ReportEntry entry{path, 0, 0, value, why};
+    bool replacement = key == "replacement_type";
+    ReportEntry entry{path, replacement ? plan.replacementLine : 0,
+                      replacement ? plan.replacementColumn : 0, value, why};
     auto& list = unhonoured ? report_.unhonoured : report_.mapped;
     list.push_back(entry);
   }

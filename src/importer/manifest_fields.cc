@@ -12,8 +12,11 @@ std::string shortValue(const YAML::Node& node) {
   } else if (node.IsScalar()) {
     text = node.Scalar();
   } else {
+    // The node keeps the block style it was read with; a copy in flow style fits on one line.
+    YAML::Node flow = YAML::Clone(node);
+    flow.SetStyle(YAML::EmitterStyle::Flow);
     YAML::Emitter out;
-    out << YAML::Flow << node;
+    out << flow;
     text = out.c_str();
   }
   for (char& c : text) {
@@ -94,37 +97,28 @@ std::optional<std::string> ManifestFields::text(const std::string& key) {
   return value.Scalar();
 }
 
-std::optional<long long> ManifestFields::whole(const std::string& key) {
+template <typename Value>
+std::optional<Value> ManifestFields::scalar(const std::string& key, const char* what) {
   YAML::Node value = take(key);
   if (!value.IsDefined() || value.IsNull()) return std::nullopt;
   try {
-    return value.as<long long>();
+    return value.as<Value>();
   } catch (const YAML::Exception&) {
-    unhonouredValue(key, value, "is not a whole number; left out");
+    unhonouredValue(key, value, std::string("is not ") + what + "; left out");
     return std::nullopt;
   }
+}
+
+std::optional<long long> ManifestFields::whole(const std::string& key) {
+  return scalar<long long>(key, "a whole number");
 }
 
 std::optional<double> ManifestFields::number(const std::string& key) {
-  YAML::Node value = take(key);
-  if (!value.IsDefined() || value.IsNull()) return std::nullopt;
-  try {
-    return value.as<double>();
-  } catch (const YAML::Exception&) {
-    unhonouredValue(key, value, "is not a number; left out");
-    return std::nullopt;
-  }
+  return scalar<double>(key, "a number");
 }
 
 std::optional<bool> ManifestFields::flag(const std::string& key) {
-  YAML::Node value = take(key);
-  if (!value.IsDefined() || value.IsNull()) return std::nullopt;
-  try {
-    return value.as<bool>();
-  } catch (const YAML::Exception&) {
-    unhonouredValue(key, value, "is not true or false; left out");
-    return std::nullopt;
-  }
+  return scalar<bool>(key, "true or false");
 }
 
 void ManifestFields::unhonoured(const std::string& key, const std::string& why) {

@@ -40,6 +40,8 @@ class ManifestFields {
   void mappedValue(const std::string& key, const YAML::Node& value, const std::string& what);
 
  private:
+  template <typename Value>
+  std::optional<Value> scalar(const std::string& key, const char* what);
   ReportEntry entry(const std::string& key, const YAML::Node& value, const std::string& why) const;
 
   YAML::Node node_;
