@@ -174,7 +174,7 @@ class ManifestImport {
       ordered_json out = ordered_json::object();
       std::string name = action.text("name").value_or("");
       out["name"] = name;
-      if (auto recurrence = action.text("recurrence")) out["recurrence"] = *recurrence;
+      action.copyText("recurrence", out, "recurrence");
       YAML::Node capacity = action.take("capacity");
       ManifestFields sizes(capacity, action.pathOf("capacity"), report_);
       out["capacity"] = capacityOf(sizes);
@@ -277,7 +277,7 @@ class ManifestImport {
     }
     ManifestFields spot(spotNode, market.pathOf("spot_options"), report_);
     ordered_json options = ordered_json::object();
-    if (auto price = spot.text("max_price")) options["maxPrice"] = *price;
+    spot.copyText("max_price", options, "maxPrice");
     if (auto kind = spot.text("spot_instance_type")) {
       if (*kind == "one-time") {
         options["spotInstanceType"] = *kind;
@@ -314,13 +314,13 @@ class ManifestImport {
     ordered_json policy = ordered_json::object();
     std::vector<std::string> types = textList(mixed.take("override_instance_types"));
     if (!types.empty()) policy["instanceTypes"] = types;
-    if (auto base = mixed.whole("on_demand_base_capacity")) policy["onDemandBaseCapacity"] = *base;
+    mixed.copyWhole("on_demand_base_capacity", policy, "onDemandBaseCapacity");
     if (auto percent = mixed.whole("on_demand_percentage")) {
       policy["onDemandPercentageAboveBaseCapacity"] = std::clamp<long long>(*percent, 0, 100);
     }
-    if (auto strategy = mixed.text("spot_allocation_strategy")) policy["spotAllocationStrategy"] = *strategy;
-    if (auto pools = mixed.whole("spot_instance_pools")) policy["spotInstancePools"] = *pools;
-    if (auto price = mixed.text("spot_max_price")) policy["spotMaxPrice"] = *price;
+    mixed.copyText("spot_allocation_strategy", policy, "spotAllocationStrategy");
+    mixed.copyWhole("spot_instance_pools", policy, "spotInstancePools");
+    mixed.copyText("spot_max_price", policy, "spotMaxPrice");
     if (!enabled) {
       stack.mappedValue("mixed_instances_policy", node,
                         "not written: `enabled: false`, so Goployer does not apply it either");
@@ -331,70 +331,73 @@ class ManifestImport {
                                                       "(on_demand_percentage is onDemandPercentageAboveBaseCapacity)");
   }
 
-  void readBlockDevices(ManifestFields& stack, StackPlan& plan) {
-    YAML::Node list = stack.take("block_devices");
-    if (!list.IsSequence()) return;
-    ordered_json devices = ordered_json::array();
+  // The list at `key` (taken), each mapping made JSON by `each(fields, index, node)`; none when
+  // there is no list.
+  template <typename Each>
+  std::optional<ordered_json> mapList(ManifestFields& parent, const std::string& key, Each each) {
+    YAML::Node list = parent.take(key);
+    if (!list.IsSequence()) return std::nullopt;
+    ordered_json out = ordered_json::array();
     for (std::size_t i = 0; i < list.size(); ++i) {
-      ManifestFields device(list[i], indexed(stack.pathOf("block_devices"), i), report_);
+      ManifestFields item(list[i], indexed(parent.pathOf(key), i), report_);
+      out.push_back(each(item, i, list[i]));
+    }
+    return out;
+  }
+
+  void readBlockDevices(ManifestFields& stack, StackPlan& plan) {
+    auto devices = mapList(stack, "block_devices", [](ManifestFields& device, std::size_t, const YAML::Node& node) {
       ordered_json out = ordered_json::object();
-      if (auto name = device.text("device_name")) out["deviceName"] = *name;
-      if (auto size = device.whole("volume_size")) out["volumeSize"] = *size;
+      device.copyText("device_name", out, "deviceName");
+      device.copyWhole("volume_size", out, "volumeSize");
       std::string type = device.text("volume_type").value_or("gp2");
       out["volumeType"] = type;
       if (auto iops = device.whole("iops")) {
         if (type == "io1" || type == "io2" || type == "gp3") {
           out["iops"] = *iops;
         } else {
-          device.unhonouredValue("iops", list[i]["iops"], "applies to io1, io2 and gp3 volumes only; left out");
+          device.unhonouredValue("iops", node["iops"], "applies to io1, io2 and gp3 volumes only; left out");
         }
       }
-      devices.push_back(out);
-    }
-    plan.launchTemplate["blockDevices"] = devices;
+      return out;
+    });
+    if (devices) plan.launchTemplate["blockDevices"] = *devices;
   }
 
   void readScalingPolicies(ManifestFields& stack, StackPlan& plan) {
-    YAML::Node list = stack.take("autoscaling");
-    if (!list.IsSequence()) return;
-    ordered_json policies = ordered_json::array();
-    for (std::size_t i = 0; i < list.size(); ++i) {
-      ManifestFields policy(list[i], indexed(stack.pathOf("autoscaling"), i), report_);
+    auto policies = mapList(stack, "autoscaling", [](ManifestFields& policy, std::size_t i, const YAML::Node&) {
       ordered_json out = ordered_json::object();
       out["name"] = policy.text("name").value_or("policy-" + std::to_string(i + 1));
-      if (auto type = policy.text("adjustment_type")) out["adjustmentType"] = *type;
-      if (auto adjustment = policy.whole("scaling_adjustment")) out["scalingAdjustment"] = *adjustment;
-      if (auto cooldown = policy.whole("cooldown")) out["cooldownSeconds"] = *cooldown;
-      policies.push_back(out);
-    }
-    plan.fleetExtras["scalingPolicies"] = policies;
+      policy.copyText("adjustment_type", out, "adjustmentType");
+      policy.copyWhole("scaling_adjustment", out, "scalingAdjustment");
+      policy.copyWhole("cooldown", out, "cooldownSeconds");
+      return out;
+    });
+    if (policies) plan.fleetExtras["scalingPolicies"] = *policies;
   }
 
   void readAlarms(ManifestFields& stack, StackPlan& plan) {
-    YAML::Node list = stack.take("alarms");
-    if (!list.IsSequence()) return;
-    ordered_json alarms = ordered_json::array();
-    for (std::size_t i = 0; i < list.size(); ++i) {
-      ManifestFields alarm(list[i], indexed(stack.pathOf("alarms"), i), report_);
+    auto alarms = mapList(stack, "alarms", [](ManifestFields& alarm, std::size_t i, const YAML::Node&) {
       ordered_json out = ordered_json::object();
       out["name"] = alarm.text("name").value_or("alarm-" + std::to_string(i + 1));
-      if (auto space = alarm.text("namespace")) out["namespace"] = *space;
-      if (auto metric = alarm.text("metric")) out["metric"] = *metric;
-      if (auto statistic = alarm.text("statistic")) out["statistic"] = *statistic;
-      if (auto comparison = alarm.text("comparison")) out["comparison"] = *comparison;
+      alarm.copyText("namespace", out, "namespace");
+      alarm.copyText("metric", out, "metric");
+      alarm.copyText("statistic", out, "statistic");
+      alarm.copyText("comparison", out, "comparison");
       if (auto threshold = alarm.number("threshold")) {
         double whole = std::round(*threshold);
         if (whole == *threshold) out["threshold"] = static_cast<long long>(whole);
         else out["threshold"] = *threshold;
       }
-      if (auto period = alarm.whole("period")) out["periodSeconds"] = *period;
-      if (auto periods = alarm.whole("evaluation_periods")) out["evaluationPeriods"] = *periods;
+      alarm.copyWhole("period", out, "periodSeconds");
+      alarm.copyWhole("evaluation_periods", out, "evaluationPeriods");
       out["actions"] = textList(alarm.take("alarm_actions"));
-      alarms.push_back(out);
-    }
-    plan.fleetExtras["scalingAlarms"] = alarms;
-    stack.mappedValue("alarms", list, "fleet.aws.scalingAlarms: CloudWatch alarms made with each fleet "
-                                      "version, named after it, and deleted with it");
+      return out;
+    });
+    if (!alarms) return;
+    plan.fleetExtras["scalingAlarms"] = *alarms;
+    stack.mapped("alarms", "fleet.aws.scalingAlarms: CloudWatch alarms made with each fleet version, "
+                           "named after it, and deleted with it");
   }
 
   void readLifecycleHooks(ManifestFields& stack, StackPlan& plan) {
@@ -402,29 +405,27 @@ class ManifestImport {
     if (!node.IsDefined() || node.IsNull()) return;
     ManifestFields transitions(node, stack.pathOf("lifecycle_hooks"), report_);
     ordered_json hooks = ordered_json::array();
-    for (const auto& [key, transition] : {std::pair<const char*, const char*>{"launch_transition", "launch"},
+    for (const auto& [key, transition] : {std::pair<std::string, std::string>{"launch_transition", "launch"},
                                           {"terminate_transition", "terminate"}}) {
-      YAML::Node list = transitions.take(key);
-      if (!list.IsSequence()) continue;
-      for (std::size_t i = 0; i < list.size(); ++i) {
-        ManifestFields hook(list[i], indexed(transitions.pathOf(key), i), report_);
+      auto list = mapList(transitions, key, [&transition](ManifestFields& hook, std::size_t i, const YAML::Node& item) {
         ordered_json out = ordered_json::object();
-        out["name"] = hook.text("lifecycle_hook_name").value_or(std::string(transition) + "-" + std::to_string(i + 1));
+        out["name"] = hook.text("lifecycle_hook_name").value_or(transition + "-" + std::to_string(i + 1));
         out["transition"] = transition;
         if (auto timeout = hook.whole("heartbeat_timeout")) {
           if (*timeout >= 30 && *timeout <= 7200) {
             out["heartbeatTimeoutSeconds"] = *timeout;
           } else {
-            hook.unhonouredValue("heartbeat_timeout", list[i]["heartbeat_timeout"],
+            hook.unhonouredValue("heartbeat_timeout", item["heartbeat_timeout"],
                                  "must be 30 to 7200 seconds; AWS's default (3600) applies");
           }
         }
-        if (auto result = hook.text("default_result")) out["defaultResult"] = *result;
-        if (auto metadata = hook.text("notification_metadata")) out["notificationMetadata"] = *metadata;
-        if (auto target = hook.text("notification_target_arn")) out["notificationTargetArn"] = *target;
-        if (auto role = hook.text("role_arn")) out["roleArn"] = *role;
-        hooks.push_back(out);
-      }
+        hook.copyText("default_result", out, "defaultResult");
+        hook.copyText("notification_metadata", out, "notificationMetadata");
+        hook.copyText("notification_target_arn", out, "notificationTargetArn");
+        hook.copyText("role_arn", out, "roleArn");
+        return out;
+      });
+      if (list) hooks.insert(hooks.end(), list->begin(), list->end());
     }
     if (!hooks.empty()) plan.autoScaling["lifecycleHooks"] = hooks;
   }
@@ -457,16 +458,16 @@ class ManifestImport {
     ordered_json launch = plan.launchTemplate;
     ordered_json scaling = plan.autoScaling;
     ordered_json orderedLaunch = ordered_json::object();
-    if (auto ami = region.text("ami_id")) orderedLaunch["ami"] = *ami;
-    if (auto type = region.text("instance_type")) orderedLaunch["instanceType"] = *type;
-    if (auto key = region.text("ssh_key")) orderedLaunch["keyName"] = *key;
+    region.copyText("ami_id", orderedLaunch, "ami");
+    region.copyText("instance_type", orderedLaunch, "instanceType");
+    region.copyText("ssh_key", orderedLaunch, "keyName");
     std::vector<std::string> groups = textList(region.take("security_groups"));
     if (!groups.empty()) orderedLaunch["securityGroups"] = groups;
     if (auto monitoring = region.flag("detailed_monitoring_enabled")) orderedLaunch["detailedMonitoring"] = *monitoring;
     orderedLaunch.update(launch);
 
     ordered_json orderedScaling = ordered_json::object();
-    if (auto vpc = region.text("vpc")) orderedScaling["vpc"] = *vpc;
+    region.copyText("vpc", orderedScaling, "vpc");
     if (auto isPublic = region.flag("use_public_subnets")) orderedScaling["subnetKind"] = *isPublic ? "public" : "private";
     std::vector<std::string> zones = textList(region.take("availability_zones"));
     if (!zones.empty()) orderedScaling["availabilityZones"] = zones;

@@ -121,6 +121,14 @@ std::optional<bool> ManifestFields::flag(const std::string& key) {
   return scalar<bool>(key, "true or false");
 }
 
+void ManifestFields::copyText(const std::string& key, nlohmann::ordered_json& out, const std::string& as) {
+  if (auto value = text(key)) out[as] = *value;
+}
+
+void ManifestFields::copyWhole(const std::string& key, nlohmann::ordered_json& out, const std::string& as) {
+  if (auto value = whole(key)) out[as] = *value;
+}
+
 void ManifestFields::unhonoured(const std::string& key, const std::string& why) {
   unhonouredValue(key, take(key), why);
 }

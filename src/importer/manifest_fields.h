@@ -33,6 +33,10 @@ class ManifestFields {
   std::optional<double> number(const std::string& key);
   std::optional<bool> flag(const std::string& key);
 
+  // Copies `key`, when given, into out[as]: as text, or as a whole number (reported when not one).
+  void copyText(const std::string& key, nlohmann::ordered_json& out, const std::string& as);
+  void copyWhole(const std::string& key, nlohmann::ordered_json& out, const std::string& as);
+
   // Takes `key` and reports it as not honoured / honoured in another form.
   void unhonoured(const std::string& key, const std::string& why);
   void mapped(const std::string& key, const std::string& what);
