@@ -368,9 +368,9 @@ class ManifestImport {
     auto policies = mapList(stack, "autoscaling", [](ManifestFields& policy, std::size_t i, const YAML::Node&) {
       ordered_json out = ordered_json::object();
       out["name"] = policy.text("name").value_or("policy-" + std::to_string(i + 1));
-      policy.copyText("adjustment_type", out, "adjustmentType");
-      policy.copyWhole("scaling_adjustment", out, "scalingAdjustment");
-      policy.copyWhole("cooldown", out, "cooldownSeconds");
+      policy.copyAll(out, {{"adjustment_type", "adjustmentType"},
+                           {"scaling_adjustment", "scalingAdjustment", true},
+                           {"cooldown", "cooldownSeconds", true}});
       return out;
     });
     if (policies) plan.fleetExtras["scalingPolicies"] = *policies;
@@ -380,17 +380,14 @@ class ManifestImport {
     auto alarms = mapList(stack, "alarms", [](ManifestFields& alarm, std::size_t i, const YAML::Node&) {
       ordered_json out = ordered_json::object();
       out["name"] = alarm.text("name").value_or("alarm-" + std::to_string(i + 1));
-      alarm.copyText("namespace", out, "namespace");
-      alarm.copyText("metric", out, "metric");
-      alarm.copyText("statistic", out, "statistic");
-      alarm.copyText("comparison", out, "comparison");
+      alarm.copyAll(out, {{"namespace", "namespace"}, {"metric", "metric"}, {"statistic", "statistic"},
+                          {"comparison", "comparison"}});
       if (auto threshold = alarm.number("threshold")) {
         double whole = std::round(*threshold);
         if (whole == *threshold) out["threshold"] = static_cast<long long>(whole);
         else out["threshold"] = *threshold;
       }
-      alarm.copyWhole("period", out, "periodSeconds");
-      alarm.copyWhole("evaluation_periods", out, "evaluationPeriods");
+      alarm.copyAll(out, {{"period", "periodSeconds", true}, {"evaluation_periods", "evaluationPeriods", true}});
       out["actions"] = textList(alarm.take("alarm_actions"));
       return out;
     });
@@ -419,10 +416,10 @@ class ManifestImport {
                                  "must be 30 to 7200 seconds; AWS's default (3600) applies");
           }
         }
-        hook.copyText("default_result", out, "defaultResult");
-        hook.copyText("notification_metadata", out, "notificationMetadata");
-        hook.copyText("notification_target_arn", out, "notificationTargetArn");
-        hook.copyText("role_arn", out, "roleArn");
+        hook.copyAll(out, {{"default_result", "defaultResult"},
+                           {"notification_metadata", "notificationMetadata"},
+                           {"notification_target_arn", "notificationTargetArn"},
+                           {"role_arn", "roleArn"}});
         return out;
       });
       if (list) hooks.insert(hooks.end(), list->begin(), list->end());

@@ -129,6 +129,16 @@ void ManifestFields::copyWhole(const std::string& key, nlohmann::ordered_json& o
   if (auto value = whole(key)) out[as] = *value;
 }
 
+void ManifestFields::copyAll(nlohmann::ordered_json& out, std::initializer_list<Renamed> keys) {
+  for (const Renamed& key : keys) {
+    if (key.whole) {
+      copyWhole(key.from, out, key.to);
+    } else {
+      copyText(key.from, out, key.to);
+    }
+  }
+}
+
 void ManifestFields::unhonoured(const std::string& key, const std::string& why) {
   unhonouredValue(key, take(key), why);
 }

@@ -4,6 +4,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <initializer_list>
 #include <optional>
 #include <set>
 #include <string>
@@ -36,6 +37,14 @@ class ManifestFields {
   // Copies `key`, when given, into out[as]: as text, or as a whole number (reported when not one).
   void copyText(const std::string& key, nlohmann::ordered_json& out, const std::string& as);
   void copyWhole(const std::string& key, nlohmann::ordered_json& out, const std::string& as);
+
+  // Goployer's key `from` copied to `to`, as text or as a whole number.
+  struct Renamed {
+    const char* from;
+    const char* to;
+    bool whole = false;
+  };
+  void copyAll(nlohmann::ordered_json& out, std::initializer_list<Renamed> keys);
 
   // Takes `key` and reports it as not honoured / honoured in another form.
   void unhonoured(const std::string& key, const std::string& why);
