@@ -87,7 +87,7 @@ int runImportGoployer(const ImportOptions& options) {
     for (std::size_t i = 0, w = 0; i < imported->groups.size(); ++i) {
       if (imported->groups[i].problems.empty()) out["groups"][i]["file"] = written[w++];
     }
-    std::cout << out.dump(2) << "\n";
+    std::cout << out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
     return status;
   }
   if (imported->kind == "metrics") {

@@ -531,7 +531,8 @@ class ManifestImport {
     if (!blueGreen.empty()) spec["blueGreen"] = blueGreen;
     spec["autoRollback"] = {{"enabled", true}, {"events", ordered_json::array({catalog::kRollbackOnFailure})}};
     group.spec = spec;
-    Result<catalog::GroupSpec> parsed = catalog::groupSpecFromJson(nlohmann::json::parse(spec.dump()));
+    Result<catalog::GroupSpec> parsed = catalog::groupSpecFromJson(
+        nlohmann::json::parse(spec.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
     if (!parsed.ok()) group.problems = parsed.error().message;
     return group;
   }

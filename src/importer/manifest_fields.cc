@@ -2,6 +2,7 @@
 #include "importer/manifest_fields.h"
 
 #include <cctype>
+#include <cstdlib>
 
 namespace greenlight::importer::detail {
 
@@ -34,7 +35,10 @@ std::optional<long long> goDurationSeconds(const std::string& text) {
     std::size_t start = i;
     while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
     if (start == i) return std::nullopt;
-    double amount = std::stod(text.substr(start, i - start));
+    std::string digits = text.substr(start, i - start);
+    char* end = nullptr;
+    double amount = std::strtod(digits.c_str(), &end);
+    if (end != digits.c_str() + digits.size() || !(amount < 1e9)) return std::nullopt;
     std::size_t unitStart = i;
     while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
     std::string unit = text.substr(unitStart, i - unitStart);

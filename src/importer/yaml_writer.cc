@@ -30,7 +30,7 @@ std::string scalarText(const std::string& text) {
   for (char c : text) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) plain = false;
   }
-  return plain ? text : ordered_json(text).dump();
+  return plain ? text : ordered_json(text).dump(-1, ' ', false, ordered_json::error_handler_t::replace);
 }
 
 std::string scalar(const ordered_json& value) {

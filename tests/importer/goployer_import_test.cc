@@ -252,6 +252,24 @@ TEST(GoployerImport, UserDataIsReadThroughTheCallerAndUnknownKeysAreReported) {
   EXPECT_NE(surprise->why.find("not a Goployer key"), std::string::npos);
 }
 
+TEST(GoployerImport, TimeoutBecomesTheHealthyTimeout) {
+  std::string manifest = readFile(kCorpus / "deployonly-example.yaml");
+  std::string withTimeout = manifest;
+  withTimeout.replace(withTimeout.find("    polling_interval: 30s\n"), 0, "    timeout: 1h30m\n");
+  Result<GoployerImport> imported = importGoployer(withTimeout, "deployonly.yaml");
+  ASSERT_TRUE(imported.ok()) << imported.error().message;
+  EXPECT_EQ(catalog::awsFleetOf(parsedGroup(imported->groups[0])).value().healthyTimeoutSeconds, 5400);
+  ASSERT_NE(find(imported->mapped, "stacks[0].timeout"), nullptr);
+  for (const char* bad : {".", "99999999999h", "10", "5s"}) {
+    std::string broken = manifest;
+    broken.replace(broken.find("    polling_interval: 30s\n"), 0, std::string("    timeout: \"") + bad + "\"\n");
+    Result<GoployerImport> refused = importGoployer(broken, "deployonly.yaml");
+    ASSERT_TRUE(refused.ok()) << bad;
+    EXPECT_NE(find(refused->unhonoured, "stacks[0].timeout"), nullptr) << bad;
+    EXPECT_EQ(catalog::awsFleetOf(parsedGroup(refused->groups[0])).value().healthyTimeoutSeconds, 3600) << bad;
+  }
+}
+
 TEST(GoployerImport, MetricsSettingsAreReportedAsHistoryStorage) {
   GoployerImport imported = importCorpus("metrics.yaml");
   EXPECT_EQ(imported.kind, "metrics");
