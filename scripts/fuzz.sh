@@ -8,20 +8,21 @@ build_dir=build-fuzz
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/greenlight-ccache}"
 CC=clang-14 CXX=clang++-14 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DGREENLIGHT_FUZZ=ON -DGREENLIGHT_WERROR=OFF >/dev/null
-cmake --build "$build_dir" --target appspec_fuzz bundle_fuzz
+cmake --build "$build_dir" --target appspec_fuzz bundle_fuzz importer_fuzz
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-# Seeds: the real-world AppSpec corpus, and small archives of the sample app.
-mkdir -p "$work/appspec" "$work/bundle"
+# Seeds: the real-world AppSpec corpus, small archives of the sample app, the Goployer manifests.
+mkdir -p "$work/appspec" "$work/bundle" "$work/importer"
 cp ../shared/corpus/appspec/*.yml ../shared/corpus/appspec/*.json "$work/appspec/" 2>/dev/null || true
 cp examples/sample-app/appspec.yml "$work/appspec/sample.yml"
+cp ../shared/corpus/goployer/*.yaml "$work/importer/" 2>/dev/null || true
 tar -C examples -cf "$work/bundle/sample.tar" sample-app
 tar -C examples -czf "$work/bundle/sample.tgz" sample-app
 (cd examples && zip -qr "$work/bundle/sample.zip" sample-app)
 
-for target in appspec bundle; do
+for target in appspec bundle importer; do
   echo "fuzzing ${target} for ${seconds}s"
   mkdir -p "$work/${target}-artifacts"
   "$build_dir/fuzz/${target}_fuzz" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \

@@ -98,13 +98,31 @@ void readPrometheusCheck(const json& section, const std::string& path,
   reader.whole("timeoutSeconds", spec.timeoutSeconds, 1, 60);
 }
 
+void readCloudWatchCheck(const json& section, const std::string& path,
+                         std::vector<TrafficSpecProblem>& problems, CloudWatchCheckSpec& spec) {
+  SectionReader reader(section, path, problems, {"alarmNames", "region"});
+  if (!reader.ok()) return;
+  reader.textList("alarmNames", spec.alarmNames);
+  if (spec.alarmNames.empty()) {
+    reader.problem("alarmNames", "missing; list the CloudWatch alarms to watch, e.g. `alarmNames: [hello-5xx]`");
+  }
+  for (std::size_t i = 0; i < spec.alarmNames.size(); ++i) {
+    if (spec.alarmNames[i].size() > 255) {
+      reader.problem("alarmNames[" + std::to_string(i) + "]", "is longer than CloudWatch's 255 characters");
+    }
+  }
+  reader.text("region", spec.region);
+}
+
 // The `checks:` list of `section` (analysis or alarms). Alarms have no balancer window to judge.
 std::vector<CheckSpec> readChecks(SectionReader& reader, const std::string& section,
                                   std::vector<TrafficSpecProblem>& problems, bool allowLoadBalancer) {
   std::vector<CheckSpec> list;
   const json* checks = reader.member("checks");
   if (checks == nullptr) {
-    reader.problem("checks", "missing; list at least one check (" + std::string(allowLoadBalancer ? "loadBalancer:, " : "") + "prometheus: or webhook:)");
+    reader.problem("checks", "missing; list at least one check (" +
+                                 std::string(allowLoadBalancer ? "loadBalancer:, prometheus: or webhook:"
+                                                               : "prometheus:, webhook: or cloudwatch:") + ")");
     return list;
   }
   if (!checks->is_array()) {
@@ -114,7 +132,8 @@ std::vector<CheckSpec> readChecks(SectionReader& reader, const std::string& sect
   std::set<std::string> names;
   for (std::size_t i = 0; i < checks->size(); ++i) {
     const std::string path = section + ".checks[" + std::to_string(i) + "]";
-    SectionReader item((*checks)[i], path, problems, {"name", "loadBalancer", "webhook", "prometheus"});
+    SectionReader item((*checks)[i], path, problems,
+                       {"name", "loadBalancer", "webhook", "prometheus", "cloudwatch"});
     if (!item.ok()) continue;
     CheckSpec check;
     item.text("name", check.name);
@@ -125,21 +144,32 @@ std::vector<CheckSpec> readChecks(SectionReader& reader, const std::string& sect
     const json* loadBalancer = item.member("loadBalancer");
     const json* webhook = item.member("webhook");
     const json* prometheus = item.member("prometheus");
-    int kinds = (loadBalancer != nullptr) + (webhook != nullptr) + (prometheus != nullptr);
+    const json* cloudwatch = item.member("cloudwatch");
+    int kinds = (loadBalancer != nullptr) + (webhook != nullptr) + (prometheus != nullptr) +
+                (cloudwatch != nullptr);
     if (kinds != 1) {
       item.problem("", "give exactly one kind of check: `loadBalancer:` (the balancer's counters), "
-                       "`webhook:` (a POST that passes with 2xx) or `prometheus:` (a query)");
+                       "`webhook:` (a POST that passes with 2xx), `prometheus:` (a query) or, "
+                       "among alarms, `cloudwatch:` (CloudWatch alarms)");
+      continue;
+    }
+    if (cloudwatch != nullptr && allowLoadBalancer) {
+      item.problem("cloudwatch", "is an alarm: CloudWatch alarms are watched for the whole "
+                                 "deployment under `alarms:`; move this check there");
       continue;
     }
     if (loadBalancer != nullptr && !allowLoadBalancer) {
       item.problem("loadBalancer", "is not an alarm: the balancer's counters are judged between "
                                    "the steps of a shift, under `analysis:`; alarms are "
-                                   "`prometheus:` or `webhook:` checks");
+                                   "`prometheus:`, `webhook:` or `cloudwatch:` checks");
       continue;
     }
     if (loadBalancer != nullptr) {
       check.loadBalancer.emplace();
       readLoadBalancerCheck(*loadBalancer, path + ".loadBalancer", problems, *check.loadBalancer);
+    } else if (cloudwatch != nullptr) {
+      check.cloudwatch.emplace();
+      readCloudWatchCheck(*cloudwatch, path + ".cloudwatch", problems, *check.cloudwatch);
     } else if (prometheus != nullptr) {
       check.prometheus.emplace();
       readPrometheusCheck(*prometheus, path + ".prometheus", problems, *check.prometheus);

@@ -88,12 +88,24 @@ struct PrometheusCheckSpec {
   bool operator==(const PrometheusCheckSpec&) const = default;
 };
 
+// Alarms only: in alarm while any of the named CloudWatch alarms is in state ALARM.
+//   - name: errors
+//     cloudwatch: {alarmNames: [hello-5xx, hello-latency], region: ap-northeast-2}
+struct CloudWatchCheckSpec {
+  std::vector<std::string> alarmNames;
+  std::string region;  // "" = the aws fleet's region
+  bool operator==(const CloudWatchCheckSpec&) const = default;
+};
+
 struct CheckSpec {
   std::string name;
   std::optional<LoadBalancerCheckSpec> loadBalancer;  // exactly one of these
   std::optional<WebhookCheckSpec> webhook;
   std::optional<PrometheusCheckSpec> prometheus;
-  const char* kind() const { return loadBalancer ? "loadBalancer" : webhook ? "webhook" : "prometheus"; }
+  std::optional<CloudWatchCheckSpec> cloudwatch;
+  const char* kind() const {
+    return loadBalancer ? "loadBalancer" : webhook ? "webhook" : prometheus ? "prometheus" : "cloudwatch";
+  }
   bool operator==(const CheckSpec&) const = default;
 };
 
@@ -110,7 +122,7 @@ struct AnalysisSpec {
 //   alarms:                          # watched for the whole deployment and the termination wait
 //     intervalSeconds: 5
 //     ignoreReadFailures: false      # true: an alarm that cannot be read does not stop it
-//     checks:                        # prometheus: or webhook: checks; Failed is "in alarm"
+//     checks:                        # prometheus:, webhook: or cloudwatch: checks; Failed is "in alarm"
 //       - name: latency-slo
 //         prometheus: {address: http://127.0.0.1:9090, query: ..., successCondition: result < 0.5}
 struct AlarmsSpec {

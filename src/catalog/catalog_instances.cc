@@ -52,6 +52,8 @@ Result<Instance> readInstance(const store::SqliteStatement& row) {
     instance.provider = FleetProvider::Local;
   } else if (*provider == "static") {
     instance.provider = FleetProvider::Static;
+  } else if (*provider == "aws") {
+    instance.provider = FleetProvider::Aws;
   } else {
     return schemaMismatch(*id, "provider '" + *provider + "'");
   }

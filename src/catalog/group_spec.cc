@@ -8,7 +8,12 @@
 namespace greenlight::catalog {
 
 const char* toString(FleetProvider provider) {
-  return provider == FleetProvider::Local ? "local" : "static";
+  switch (provider) {
+    case FleetProvider::Local: return "local";
+    case FleetProvider::Static: return "static";
+    case FleetProvider::Aws: return "aws";
+  }
+  return "local";
 }
 
 const char* toString(DeploymentStyle style) {
@@ -35,8 +40,10 @@ nlohmann::json toJson(const GroupSpec& spec) {
   if (spec.fleet.provider == FleetProvider::Local) {
     fleet["instances"] = spec.fleet.instances;
     if (spec.fleet.basePort) fleet["basePort"] = *spec.fleet.basePort;
-  } else {
+  } else if (spec.fleet.provider == FleetProvider::Static) {
     fleet["tags"] = spec.fleet.tags;
+  } else {
+    fleet["aws"] = spec.fleet.aws;
   }
   nlohmann::json json = {
       {"application", spec.application},

@@ -17,15 +17,17 @@ namespace greenlight::catalog {
 
 // local: greenlight starts `instances` agent processes on the server's machine, each with its own
 // root folder and port. static: agents started by hand on any host enrol into the group; those
-// whose tags match every `tags` entry are its instances.
-enum class FleetProvider { Local, Static };
-const char* toString(FleetProvider provider);  // "local", "static"
+// whose tags match every `tags` entry are its instances. aws: each fleet version is a launch
+// template and an Auto Scaling group, described by `aws` (catalog/aws_fleet_spec.h).
+enum class FleetProvider { Local, Static, Aws };
+const char* toString(FleetProvider provider);  // "local", "static", "aws"
 
 struct FleetSpec {
   FleetProvider provider = FleetProvider::Local;
   int instances = 0;                       // local: 1..1000
   std::optional<int> basePort;             // local: instance k gets basePort+k; none: free ports
   std::map<std::string, std::string> tags;  // static: selector (empty selects every enrolled agent)
+  nlohmann::json aws = nullptr;             // aws: kept verbatim, read by readAwsFleetSpec
   bool operator==(const FleetSpec&) const = default;
 };
 
@@ -82,6 +84,7 @@ nlohmann::json toJson(const GroupSpec& spec);  // the same keys the parsers read
 //   application: sample
 //   name: web
 //   fleet: {provider: local, instances: 4, basePort: 18080}   # or {provider: static, tags: {role: web}}
+//                                                             # or {provider: aws, aws: {...}} (aws_fleet_spec.h)
 //   deploymentConfig: CodeDeployDefault.HalfAtATime
 //   deploymentStyle: in-place                                 # or blue-green
 //   loadBalancer: {provider: haproxy, listen: 127.0.0.1:8080}  # see traffic_spec.h

@@ -313,11 +313,13 @@ class SpecReader {
           fleet.provider = FleetProvider::Local;
         } else if (*value == "static") {
           fleet.provider = FleetProvider::Static;
+        } else if (*value == "aws") {
+          fleet.provider = FleetProvider::Aws;
         } else {
           std::optional<std::string> close =
-              appspec::detail::closestMatch(*value, {"local", "static"});
+              appspec::detail::closestMatch(*value, {"local", "static", "aws"});
           problem(*provider, "fleet.provider",
-                  "must be local or static, not '" + *value + "'" +
+                  "must be local, static or aws, not '" + *value + "'" +
                       (close ? " (did you mean '" + *close + "'?)" : ""));
         }
       }
@@ -333,6 +335,10 @@ class SpecReader {
       }
     }
     if (const SpecNode* tags = keys["tags"]) fleet.tags = textMap(*tags, "fleet.tags");
+    if (const SpecNode* aws = keys["aws"]) {
+      locate("fleet.aws", *aws);
+      fleet.aws = aws->toJson();
+    }
   }
 
   void readStyle(const SpecNode& node, GroupSpec& spec) {

@@ -1,6 +1,7 @@
 // The value rules of a group spec (see group_spec_rules.h).
 #include "catalog/group_spec_rules.h"
 #include "catalog/analysis_spec.h"
+#include "catalog/aws_fleet_spec.h"
 #include "catalog/notification_spec.h"
 #include "catalog/traffic_spec.h"
 
@@ -23,8 +24,32 @@ bool isEnvironmentName(const std::string& name) {
   });
 }
 
+void checkAwsFleet(const FleetSpec& fleet, std::vector<SpecProblem>& problems) {
+  if (fleet.instances != 0) {
+    problems.push_back({"fleet.instances", "does not apply to an aws fleet, whose size is "
+                                           "fleet.aws.autoScaling.capacity; remove it"});
+  }
+  if (fleet.basePort) {
+    problems.push_back({"fleet.basePort", "does not apply to an aws fleet; remove it"});
+  }
+  if (!fleet.tags.empty()) {
+    problems.push_back({"fleet.tags", "selects static agents; tag an aws fleet's instances with "
+                                      "fleet.aws.launchTemplate.tags"});
+  }
+  std::vector<TrafficSpecProblem> awsProblems;
+  readAwsFleetSpec(fleet.aws, awsProblems);
+  for (auto& problem : awsProblems) {
+    problems.push_back({std::move(problem.keyPath), std::move(problem.message)});
+  }
+}
+
 void checkFleet(const FleetSpec& fleet, std::vector<SpecProblem>& problems) {
-  if (fleet.provider == FleetProvider::Local) {
+  if (!fleet.aws.is_null() && fleet.provider != FleetProvider::Aws) {
+    problems.push_back({"fleet.aws", "describes an aws fleet; add `provider: aws` or remove it"});
+  }
+  if (fleet.provider == FleetProvider::Aws) {
+    checkAwsFleet(fleet, problems);
+  } else if (fleet.provider == FleetProvider::Local) {
     if (fleet.instances < 1 || fleet.instances > kMaxLocalInstances) {
       problems.push_back({"fleet.instances", "must be a whole number from 1 to " +
                                                  std::to_string(kMaxLocalInstances) + ", not " +
@@ -98,6 +123,53 @@ void checkEnvironment(const std::map<std::string, std::string>& environment,
   }
 }
 
+// What an aws fleet may run with, and what only an aws fleet may use.
+void checkAwsTraffic(const GroupSpec& spec, const std::optional<LoadBalancerSpec>& loadBalancer,
+                     const AnalysisSpec& analysis, std::vector<SpecProblem>& problems) {
+  const bool aws = spec.fleet.provider == FleetProvider::Aws;
+  if (aws && spec.style == DeploymentStyle::InPlace) {
+    problems.push_back({"deploymentStyle",
+                        "an aws fleet is deployed by making a new Auto Scaling group for each "
+                        "revision; write `deploymentStyle: blue-green` (with `blueGreen: {rolling: "
+                        "{...}}` to replace it a batch at a time)"});
+  }
+  if (aws && loadBalancer && !loadBalancer->isElbv2()) {
+    problems.push_back({"loadBalancer.provider",
+                        "an aws fleet's instances cannot be served by greenlight's HAProxy; use "
+                        "`provider: aws-elbv2` with the target groups, or remove loadBalancer"});
+  }
+  if (!aws && loadBalancer && loadBalancer->isElbv2()) {
+    problems.push_back({"loadBalancer.provider",
+                        "aws-elbv2 registers EC2 instances of an aws fleet; use `fleet: {provider: "
+                        "aws, ...}`, or `provider: haproxy` for this fleet"});
+  }
+  if (loadBalancer && loadBalancer->isElbv2()) {
+    for (std::size_t i = 0; i < analysis.checks.size(); ++i) {
+      if (!analysis.checks[i].loadBalancer) continue;
+      problems.push_back({"analysis.checks[" + std::to_string(i) + "].loadBalancer",
+                          "reads HAProxy's per-server counters, which an aws-elbv2 load balancer "
+                          "does not have; use a prometheus: or webhook: check"});
+    }
+    std::vector<TrafficSpecProblem> ignored;
+    AwsFleetSpec fleet = readAwsFleetSpec(spec.fleet.aws, ignored);
+    if (aws && !fleet.autoScaling.targetGroups.empty()) {
+      problems.push_back({"fleet.aws.autoScaling.targetGroups",
+                          "the aws-elbv2 load balancer's targetGroups say where each fleet version "
+                          "is registered (and drained from); list them there only"});
+    }
+  }
+  std::vector<TrafficSpecProblem> ignored;
+  AlarmsSpec alarms = readAlarmsSpec(spec.alarms, ignored);
+  for (std::size_t i = 0; i < alarms.checks.size(); ++i) {
+    const auto& check = alarms.checks[i];
+    if (check.cloudwatch && check.cloudwatch->region.empty() && !aws) {
+      problems.push_back({"alarms.checks[" + std::to_string(i) + "].cloudwatch.region",
+                          "missing; name the alarms' AWS region (only an aws fleet's region is "
+                          "taken by default)"});
+    }
+  }
+}
+
 }  // namespace
 
 const std::vector<std::string_view>& groupSpecKeys() {
@@ -110,7 +182,7 @@ const std::vector<std::string_view>& groupSpecKeys() {
 }
 
 const std::vector<std::string_view>& fleetKeys() {
-  static const std::vector<std::string_view> keys = {"provider", "instances", "basePort", "tags"};
+  static const std::vector<std::string_view> keys = {"provider", "instances", "basePort", "tags", "aws"};
   return keys;
 }
 
@@ -149,7 +221,9 @@ std::vector<SpecProblem> checkGroupSpec(const GroupSpec& spec) {
   for (auto& problem : trafficProblems) {
     problems.push_back({std::move(problem.keyPath), std::move(problem.message)});
   }
-  if (spec.style == DeploymentStyle::BlueGreen && trafficProblems.empty() && !loadBalancer) {
+  const bool aws = spec.fleet.provider == FleetProvider::Aws;
+  checkAwsTraffic(spec, loadBalancer, analysis, problems);
+  if (spec.style == DeploymentStyle::BlueGreen && trafficProblems.empty() && !loadBalancer && !aws) {
     problems.push_back({"deploymentStyle",
                         "blue-green needs a load balancer to move traffic between fleets; add "
                         "`loadBalancer: {provider: haproxy, listen: 127.0.0.1:8080}`"});

@@ -3,11 +3,14 @@
 #pragma once
 
 #include <algorithm>
+#include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "appspec/suggestion.h"
 #include "catalog/catalog.h"
 #include "catalog/traffic_spec.h"
 #include "common/error_codes.h"
@@ -28,7 +31,10 @@ class SectionReader {
     }
     for (const auto& [key, value] : section_.items()) {
       if (std::find(known_.begin(), known_.end(), key) == known_.end()) {
-        problem(key, "unknown key; the known keys are " + keyList());
+        std::vector<std::string_view> candidates(known_.begin(), known_.end());
+        auto close = appspec::detail::closestMatch(key, candidates);
+        problem(key, "unknown key" + (close ? " (did you mean '" + *close + "'?)" : std::string()) +
+                         "; the known keys are " + keyList());
       }
     }
   }
@@ -96,6 +102,60 @@ class SectionReader {
     into = value->get<bool>();
   }
 
+  // Text that must be one of `choices` (as written, case and all).
+  void oneOf(const std::string& key, std::string& into, const std::vector<std::string>& choices) {
+    const json* value = member(key);
+    if (value == nullptr) return;
+    std::string text = value->is_string() ? value->get<std::string>() : "";
+    if (std::find(choices.begin(), choices.end(), text) == choices.end() || !value->is_string()) {
+      std::vector<std::string_view> candidates(choices.begin(), choices.end());
+      auto close = appspec::detail::closestMatch(text, candidates);
+      problem(key, "must be one of " + quoted(choices) + ", not " + value->dump() +
+                       (close && value->is_string() ? " (did you mean '" + *close + "'?)" : ""));
+      return;
+    }
+    into = text;
+  }
+
+  // A list of non-empty texts.
+  void textList(const std::string& key, std::vector<std::string>& into) {
+    const json* value = member(key);
+    if (value == nullptr) return;
+    if (!value->is_array()) {
+      problem(key, std::string("must be a list of names, not ") + value->type_name());
+      return;
+    }
+    for (std::size_t i = 0; i < value->size(); ++i) {
+      const json& item = (*value)[i];
+      if (!item.is_string() || item.get<std::string>().empty()) {
+        problem(key + "[" + std::to_string(i) + "]", "must be a non-empty text, not " + item.dump());
+        continue;
+      }
+      into.push_back(item.get<std::string>());
+    }
+  }
+
+  // A mapping of names to texts; numbers and booleans are taken as written.
+  void textMap(const std::string& key, std::map<std::string, std::string>& into) {
+    const json* value = member(key);
+    if (value == nullptr) return;
+    if (!value->is_object()) {
+      problem(key, std::string("must be a mapping of names to values, not ") + value->type_name());
+      return;
+    }
+    for (const auto& [name, item] : value->items()) {
+      if (item.is_string()) {
+        into[name] = item.get<std::string>();
+      } else if (item.is_number() || item.is_boolean()) {
+        into[name] = item.dump();
+      } else {
+        problem(key + "." + name, std::string("must be a single value, not ") + item.type_name());
+      }
+    }
+  }
+
+  const std::string& path() const { return path_; }
+
   void problem(const std::string& key, std::string message) {
     std::string where = path_;
     if (!key.empty()) where += "." + key;
@@ -108,6 +168,14 @@ class SectionReader {
     text.erase(text.find_last_not_of('0') + 1);
     if (!text.empty() && text.back() == '.') text.pop_back();
     return text;
+  }
+  static std::string quoted(const std::vector<std::string>& items) {
+    std::string list;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      if (i > 0) list += (i + 1 == items.size()) ? " or " : ", ";
+      list += "'" + items[i] + "'";
+    }
+    return list;
   }
   std::string keyList() const {
     std::string list;

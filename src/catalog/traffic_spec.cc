@@ -23,12 +23,52 @@ bool validAddress(const std::string& address) {
   return number >= 1 && number <= 65535;
 }
 
+bool startsWith(const std::string& text, const char* prefix) { return text.rfind(prefix, 0) == 0; }
+
+std::optional<LoadBalancerSpec> readElbv2(const json& section, std::vector<TrafficSpecProblem>& problems) {
+  SectionReader reader(section, "loadBalancer", problems,
+                       {"provider", "region", "targetGroups", "listenerArn", "listenerRuleArn",
+                        "startGracePeriodSeconds", "drainTimeoutSeconds"});
+  LoadBalancerSpec spec;
+  spec.provider = "aws-elbv2";
+  spec.startGracePeriodSeconds = 300;
+  spec.drainTimeoutSeconds = 300;
+  Elbv2Spec elbv2;
+  reader.text("region", elbv2.region);
+  reader.textList("targetGroups", elbv2.targetGroups);
+  reader.text("listenerArn", elbv2.listenerArn);
+  reader.text("listenerRuleArn", elbv2.listenerRuleArn);
+  reader.whole("startGracePeriodSeconds", spec.startGracePeriodSeconds, 1, 7200);
+  reader.whole("drainTimeoutSeconds", spec.drainTimeoutSeconds, 0, 3600);
+  if (elbv2.targetGroups.empty() && reader.member("targetGroups") == nullptr) {
+    reader.problem("targetGroups", "missing; list the target groups the fleet is registered in, "
+                                   "e.g. `targetGroups: [hello-ext]` (names or ARNs)");
+  }
+  if (!elbv2.listenerArn.empty() && !startsWith(elbv2.listenerArn, "arn:")) {
+    reader.problem("listenerArn", "must be the listener's ARN (arn:aws:elasticloadbalancing:...), not '" +
+                                      elbv2.listenerArn + "'");
+  }
+  if (!elbv2.listenerRuleArn.empty() && elbv2.listenerArn.empty()) {
+    reader.problem("listenerRuleArn", "needs listenerArn (the listener the rule belongs to)");
+  }
+  if (!elbv2.listenerArn.empty() && elbv2.targetGroups.size() != 2) {
+    reader.problem("targetGroups", "must be exactly two with listenerArn (the new fleet version goes "
+                                   "into the one not serving and the listener's weights shift "
+                                   "between them), not " + std::to_string(elbv2.targetGroups.size()));
+  }
+  spec.elbv2 = elbv2;
+  return spec;
+}
+
 }  // namespace
 
 std::optional<LoadBalancerSpec> readLoadBalancerSpec(const json& section,
                                                      std::vector<TrafficSpecProblem>& problems) {
   if (section.is_null()) return std::nullopt;
   if (section.is_string() && section.get<std::string>() == "none") return std::nullopt;
+  if (section.is_object() && section.value("provider", json()) == "aws-elbv2") {
+    return readElbv2(section, problems);
+  }
   SectionReader reader(section, "loadBalancer", problems,
                        {"provider", "listen", "adminSocket", "backend", "healthCheck",
                         "startGracePeriodSeconds", "drainTimeoutSeconds"});
@@ -37,7 +77,7 @@ std::optional<LoadBalancerSpec> readLoadBalancerSpec(const json& section,
   reader.text("provider", spec.provider);
   if (spec.provider == "none") return std::nullopt;
   if (spec.provider != "haproxy") {
-    reader.problem("provider", "must be 'haproxy' or 'none', not '" + spec.provider + "'");
+    reader.problem("provider", "must be 'haproxy', 'aws-elbv2' or 'none', not '" + spec.provider + "'");
     return std::nullopt;
   }
   reader.text("listen", spec.listen);

@@ -25,14 +25,36 @@ struct DeploymentGroup;
 //                   healthyThreshold: 2, unhealthyThreshold: 2}
 //     startGracePeriodSeconds: 60       # a new instance must be healthy within this
 //     drainTimeoutSeconds: 30           # BlockTraffic / retirement waits this long for requests
+//   loadBalancer:                      # an AWS Application/Network Load Balancer
+//     provider: aws-elbv2
+//     region: ap-northeast-2            # default: the aws fleet's region
+//     targetGroups: [arn:aws:elasticloadbalancing:...:targetgroup/hello-blue/...]  # ARNs or names
+//     listenerArn: arn:aws:elasticloadbalancing:...:listener/app/...   # optional: canary
+//     listenerRuleArn: arn:aws:elasticloadbalancing:...:listener-rule/... # a rule instead of
+//                                       #   the listener's default action
+//     startGracePeriodSeconds: 300      # a new instance must be healthy in the target groups
+//     drainTimeoutSeconds: 300          # deregistration waits this long for requests
+// Without listenerArn, every fleet version is registered in every target group and the old one
+// drained from them (all at once). With it, targetGroups are exactly two: the new version goes
+// into the one not serving and the listener's weighted forward action shifts between them.
+struct Elbv2Spec {
+  std::string region;
+  std::vector<std::string> targetGroups;
+  std::string listenerArn;
+  std::string listenerRuleArn;
+  bool operator==(const Elbv2Spec&) const = default;
+};
+
 struct LoadBalancerSpec {
-  std::string provider = "haproxy";
+  std::string provider = "haproxy";  // or "aws-elbv2" (then `elbv2` is set)
   std::string listen;
   std::string adminSocket;
   std::string backend;
   traffic::HealthCheck healthCheck;
   int startGracePeriodSeconds = 60;
-  int drainTimeoutSeconds = 30;
+  int drainTimeoutSeconds = 30;  // aws-elbv2: 300
+  std::optional<Elbv2Spec> elbv2;
+  bool isElbv2() const { return elbv2.has_value(); }
   bool operator==(const LoadBalancerSpec&) const = default;
 };
 

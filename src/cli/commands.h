@@ -17,6 +17,9 @@ CommandRunner addLocalCommand(CLI::App& app);
 // `greenlight validate`: lint an AppSpec file, a bundle archive or a bundle folder.
 CommandRunner addValidateCommand(CLI::App& app);
 
+// `greenlight import goployer`: Goployer manifests into deployment-group files (no server).
+CommandRunner addImportCommand(CLI::App& app);
+
 // `greenlight server`: the control plane (store, API, engine, fleet).
 CommandRunner addServerCommand(CLI::App& app);
 

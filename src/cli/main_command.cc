@@ -23,6 +23,7 @@ int run(int argc, char** argv) {
   };
   add(&addLocalCommand);
   add(&addValidateCommand);
+  add(&addImportCommand);
   add(&addServerCommand);
   add(&addAgentCommand);
   add(&addClientCommands);

@@ -10,6 +10,8 @@ inline constexpr const char* kConflict = "Conflict";            // 409: refused 
 inline constexpr const char* kInvalidArgument = "InvalidArgument";  // 400: bad input, message says where
 inline constexpr const char* kInvalidGroupSpec = "InvalidGroupSpec";  // 400: a group file or body
 inline constexpr const char* kInvalidRevision = "InvalidRevision";    // 422: a bundle without a valid AppSpec
+// 422: a valid group this server cannot run (a provider it has not set up)
+inline constexpr const char* kProviderNotConfigured = "ProviderNotConfigured";
 inline constexpr const char* kForbidden = "Forbidden";          // 403
 inline constexpr const char* kUnavailable = "Unavailable";      // 503: try again later
 inline constexpr const char* kInternal = "Internal";            // 500

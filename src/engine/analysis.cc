@@ -195,6 +195,11 @@ CheckResult judgeLoadBalancer(const catalog::CheckSpec& check, const FleetWindow
 }
 
 CheckResult measureWebhook(const catalog::CheckSpec& check, const nlohmann::json& context) {
+  if (!check.webhook) {
+    // A kind this server cannot read (a group saved by a newer server): unread, never passed.
+    return resultOf(check, verdicts::kError,
+                    std::string("this server cannot read ") + check.kind() + " checks");
+  }
   const catalog::WebhookCheckSpec& spec = *check.webhook;
   // http://host:port/path?query -> base and path.
   std::size_t scheme = spec.url.find("://");

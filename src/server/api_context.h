@@ -15,6 +15,7 @@
 #include "server/authentication_hook.h"
 #include "server/metrics.h"
 #include "server/parking_lot.h"
+#include "server/provider_support.h"
 #include "store/sqlite_serialized.h"
 #include "traffic/traffic_provider.h"
 
@@ -42,6 +43,8 @@ struct ApiContext {
   // The load balancer of groups with `loadBalancer: {provider: haproxy}`; null when none is set up
   // (then traffic events have nothing to do).
   traffic::TrafficProvider* traffic = nullptr;
+  // The providers set up on this server; a group needing another is refused when saved.
+  ProviderSupport providers{};
   // Filled by the HTTP core's report of every answered request, read by GET /metrics.
   metrics::RequestMetrics requestMetrics{};
 

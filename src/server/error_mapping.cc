@@ -19,7 +19,7 @@ bool startsWith(std::string_view text, std::string_view prefix) {
 }  // namespace
 
 int httpStatusFor(std::string_view code) {
-  static const std::array<std::pair<std::string_view, int>, 20> kExact{{
+  static const std::array<std::pair<std::string_view, int>, 21> kExact{{
       {codes::kNotFound, 404},
       {auth::kTokenNotFound, 404},
       {codes::kAlreadyExists, 409},
@@ -30,6 +30,7 @@ int httpStatusFor(std::string_view code) {
       {"InvalidJson", 400},
       {auth::kTokenInvalid, 400},
       {codes::kInvalidRevision, 422},
+      {codes::kProviderNotConfigured, 422},
       {"AppSpecMissing", 422},
       {codes::kForbidden, 403},
       {auth::kTokenMalformed, 401},

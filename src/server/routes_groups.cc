@@ -86,6 +86,9 @@ http::HttpResponse saveGroup(ApiContext& context, const http::HttpRequest& reque
                               request.pathParam("group") +
                               "'; a group cannot be renamed, create a new one instead."});
   }
+  if (Status runnable = checkRunnable(*spec, context.providers); !runnable.ok()) {
+    return errorFor(runnable.error());
+  }
   Result<catalog::DeploymentGroup> saved = auditedChange(
       context, *who,
       [&](store::SqliteDatabase&, AuditNote& note) -> Result<catalog::DeploymentGroup> {

@@ -120,7 +120,7 @@ TEST(GroupSpecYaml, UnknownKeySuggestsTheClosest) {
 TEST(GroupSpecYaml, UnknownNestedKeyWithoutCloseMatchListsTheKeys) {
   std::string message = yamlError("name: web\nfleet:\n  instances: 2\n  color: blue\n");
   EXPECT_TRUE(contains(message, "web.yaml:4:3: fleet.color: unknown key; fleet has provider, "
-                                "instances, basePort and tags")) << message;
+                                "instances, basePort, tags and aws")) << message;
 }
 
 TEST(GroupSpecYaml, EveryProblemOnItsOwnLineInFileOrder) {
@@ -139,7 +139,7 @@ TEST(GroupSpecYaml, EveryProblemOnItsOwnLineInFileOrder) {
   }
   ASSERT_EQ(lines.size(), 4u) << message;
   EXPECT_TRUE(contains(lines[0], "web.yaml:1:7: name: the group name may hold only")) << lines[0];
-  EXPECT_TRUE(contains(lines[1], "web.yaml:2:19: fleet.provider: must be local or static, not "
+  EXPECT_TRUE(contains(lines[1], "web.yaml:2:19: fleet.provider: must be local, static or aws, not "
                                  "'lokal' (did you mean 'local'?)")) << lines[1];
   EXPECT_TRUE(contains(lines[2], "web.yaml:3:18: revisionsToKeep: must be a whole number from 1 "
                                  "to 100, not 0")) << lines[2];
@@ -298,8 +298,8 @@ TEST(GroupSpecYaml, LoadBalancerNoneIsNoLoadBalancer) {
 TEST(GroupSpecYaml, UnknownLoadBalancerProviderIsRefused) {
   std::string message =
       yamlError("name: web\nfleet: {instances: 1}\nloadBalancer: {provider: nginx}\n");
-  EXPECT_TRUE(contains(message, "loadBalancer.provider: must be 'haproxy' or 'none', not "
-                                "'nginx'")) << message;
+  EXPECT_TRUE(contains(message, "loadBalancer.provider: must be 'haproxy', 'aws-elbv2' or 'none', "
+                                "not 'nginx'")) << message;
 }
 
 TEST(GroupSpecYaml, BlueGreenSectionOnlyWithTheBlueGreenStyle) {

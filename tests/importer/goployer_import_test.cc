@@ -1,0 +1,309 @@
+// The Goployer importer over every manifest of ../shared/corpus/goployer/: each imports, each group
+// it makes reads back through the real group-file parser, and the report names what it could not
+// honour; plus malformed and foreign files.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "catalog/aws_fleet_spec.h"
+#include "catalog/catalog.h"
+#include "catalog/group_spec.h"
+#include "catalog/traffic_spec.h"
+#include "importer/goployer_import.h"
+
+namespace greenlight::importer {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kCorpus = fs::path(GREENLIGHT_SHARED_DIR) / "corpus" / "goployer";
+
+std::string readFile(const fs::path& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::vector<std::string> corpusFiles() {
+  std::vector<std::string> names;
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(kCorpus, error)) {
+    if (entry.path().extension() == ".yaml") names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+GoployerImport importCorpus(const std::string& name, const ImportOptions& options = {}) {
+  Result<GoployerImport> imported = importGoployer(readFile(kCorpus / name), name, options);
+  EXPECT_TRUE(imported.ok()) << name << ": " << (imported.ok() ? "" : imported.error().message);
+  return imported.ok() ? *imported : GoployerImport{};
+}
+
+const ReportEntry* find(const std::vector<ReportEntry>& entries, const std::string& keyPath) {
+  for (const auto& entry : entries) {
+    if (entry.keyPath == keyPath) return &entry;
+  }
+  return nullptr;
+}
+
+catalog::DeploymentGroup parsedGroup(const ImportedGroup& group) {
+  Result<catalog::GroupSpec> spec = catalog::parseGroupYaml(toYaml(group.spec, "header"), group.fileName);
+  EXPECT_TRUE(spec.ok()) << group.fileName << ": " << (spec.ok() ? "" : spec.error().message);
+  catalog::DeploymentGroup result;
+  result.id = "g-1";
+  if (spec.ok()) result.spec = *spec;
+  return result;
+}
+
+TEST(GoployerCorpus, HoldsTheExpectedFiles) {
+  // Ten manifests and metrics.yaml; fewer means the corpus is missing and the tests prove nothing.
+  EXPECT_GE(corpusFiles().size(), 10u) << "no corpus at " << kCorpus;
+}
+
+class GoployerCorpusFile : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(GoployerCorpusFile, ImportsAndEveryGroupParsesBack) {
+  GoployerImport imported = importCorpus(GetParam());
+  if (imported.kind == "metrics") {
+    EXPECT_TRUE(imported.groups.empty());
+    EXPECT_FALSE(imported.unhonoured.empty()) << "the history storage settings are reported";
+    return;
+  }
+  EXPECT_EQ(imported.kind, "manifest");
+  ASSERT_FALSE(imported.groups.empty());
+  for (const auto& group : imported.groups) {
+    EXPECT_TRUE(group.problems.empty()) << group.fileName << ": " << group.problems;
+    catalog::DeploymentGroup parsed = parsedGroup(group);
+    EXPECT_EQ(parsed.spec.fleet.provider, catalog::FleetProvider::Aws);
+    EXPECT_EQ(parsed.spec.style, catalog::DeploymentStyle::BlueGreen);
+    EXPECT_EQ(parsed.spec.application, imported.application);
+    Result<catalog::AwsFleetSpec> aws = catalog::awsFleetOf(parsed);
+    ASSERT_TRUE(aws.ok()) << aws.error().message;
+    EXPECT_EQ(aws->region, group.region);
+    // The YAML written and the JSON it came from read the same.
+    Result<catalog::GroupSpec> fromJson =
+        catalog::groupSpecFromJson(nlohmann::json::parse(group.spec.dump()));
+    ASSERT_TRUE(fromJson.ok()) << fromJson.error().message;
+    EXPECT_EQ(*fromJson, parsed.spec);
+  }
+  // Goployer's own bookkeeping keys are never silently dropped.
+  bool reportsAccount = false;
+  for (const auto& entry : imported.unhonoured) reportsAccount |= entry.keyPath.ends_with(".account");
+  EXPECT_TRUE(reportsAccount) << GetParam();
+}
+
+INSTANTIATE_TEST_SUITE_P(Corpus, GoployerCorpusFile, ::testing::ValuesIn(corpusFiles()),
+                         [](const ::testing::TestParamInfo<std::string>& param) {
+                           std::string name = param.param.substr(0, param.param.find('.'));
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
+                         });
+
+TEST(GoployerImport, SpotOptionsLandInTheLaunchTemplate) {
+  GoployerImport imported = importCorpus("spot-example.yaml");
+  ASSERT_EQ(imported.groups.size(), 1u);
+  const ImportedGroup& group = imported.groups[0];
+  EXPECT_EQ(imported.application, "hello");
+  EXPECT_EQ(group.name, "dev_apnortheast2") << "Goployer's prefix <env>_<region>";
+  EXPECT_EQ(group.fileName, "dev_apnortheast2.yaml");
+  catalog::AwsFleetSpec aws = catalog::awsFleetOf(parsedGroup(group)).value();
+  ASSERT_TRUE(aws.launchTemplate.spotOptions);
+  EXPECT_EQ(aws.launchTemplate.spotOptions->maxPrice, "0.3");
+  EXPECT_EQ(aws.launchTemplate.spotOptions->blockDurationMinutes, 180);
+  EXPECT_EQ(aws.launchTemplate.spotOptions->spotInstanceType, "one-time");
+  EXPECT_EQ(aws.launchTemplate.iamInstanceProfile, "app-hello-profile");
+  EXPECT_TRUE(aws.launchTemplate.ebsOptimized);
+  ASSERT_EQ(aws.launchTemplate.blockDevices.size(), 2u);
+  EXPECT_EQ(aws.launchTemplate.blockDevices[1].volumeSize, 500);
+  EXPECT_EQ(aws.autoScaling.capacity, (catalog::AwsCapacity{1, 2, 1}));
+  EXPECT_EQ(aws.autoScaling.tags.at("project"), "test");
+  EXPECT_EQ(aws.autoScaling.tags.at("ansible-tags"), "all");
+  EXPECT_EQ(aws.autoScaling.vpc, "vpc-artd_apnortheast2");
+  EXPECT_EQ(aws.autoScaling.subnetKind, "public");
+  ASSERT_EQ(aws.scalingPolicies.size(), 2u) << "the anchored autoscaling list";
+  ASSERT_EQ(aws.scalingAlarms.size(), 2u) << "the anchored alarms list";
+  EXPECT_EQ(aws.scalingAlarms[1].actions, std::vector<std::string>{"scale_in"});
+  EXPECT_EQ(aws.scalingAlarms[0].periodSeconds, 120);
+  auto balancer = catalog::loadBalancerOf(parsedGroup(group)).value();
+  ASSERT_TRUE(balancer && balancer->isElbv2());
+  EXPECT_EQ(balancer->elbv2->targetGroups, std::vector<std::string>{"hello-artdapne2-ext"});
+  const ReportEntry* polling = find(imported.unhonoured, "stacks[0].polling_interval");
+  ASSERT_NE(polling, nullptr);
+  EXPECT_EQ(polling->value, "30s");
+  EXPECT_EQ(polling->line, 46);
+  ASSERT_NE(find(imported.unhonoured, "stacks[0].lifecycle_callbacks"), nullptr);
+  ASSERT_NE(find(imported.mapped, "stacks[0].instance_market_options"), nullptr);
+  ASSERT_NE(find(imported.mapped, "stacks[0].regions[0].healthcheck_target_group"), nullptr);
+  ASSERT_NE(find(imported.unhonoured, "userdata"), nullptr) << "the script was not readable";
+}
+
+TEST(GoployerImport, MixedInstancesPolicyNumbers) {
+  // test_manifest.yaml's artd-mixed stack enables it; mixed-instances-policy-example.yaml does not.
+  GoployerImport imported = importCorpus("test_manifest.yaml", {.stack = "artd-mixed", .region = "", .readFile = {}});
+  ASSERT_EQ(imported.groups.size(), 1u);
+  EXPECT_EQ(imported.groups[0].name, "dev-3_apnortheast2");
+  catalog::AwsFleetSpec aws = catalog::awsFleetOf(parsedGroup(imported.groups[0])).value();
+  ASSERT_TRUE(aws.autoScaling.mixedInstancesPolicy);
+  const auto& policy = *aws.autoScaling.mixedInstancesPolicy;
+  EXPECT_EQ(policy.instanceTypes, std::vector<std::string>{"c5.large"});
+  EXPECT_EQ(policy.onDemandPercentageAboveBaseCapacity, 20);
+  EXPECT_EQ(policy.spotAllocationStrategy, "lowest-price");
+  EXPECT_EQ(policy.spotInstancePools, 1);
+  EXPECT_EQ(policy.spotMaxPrice, "0.3");
+  EXPECT_EQ(aws.autoScaling.tags.at("test-stack"), "artd-mixed");
+  for (const auto& entry : imported.unhonoured) {
+    EXPECT_TRUE(entry.keyPath.rfind("stacks[1]", 0) == 0 || entry.keyPath.find('[') == std::string::npos ||
+                entry.keyPath.rfind("api_test", 0) == 0)
+        << "a stack not imported is not reported: " << entry.keyPath;
+  }
+
+  GoployerImport disabled = importCorpus("mixed-instances-policy-example.yaml");
+  EXPECT_FALSE(catalog::awsFleetOf(parsedGroup(disabled.groups[0])).value().autoScaling.mixedInstancesPolicy);
+  const ReportEntry* note = find(disabled.mapped, "stacks[0].mixed_instances_policy");
+  ASSERT_NE(note, nullptr);
+  EXPECT_NE(note->why.find("enabled: false"), std::string::npos) << note->why;
+}
+
+TEST(GoployerImport, RollingUpdateBecomesBatches) {
+  GoployerImport imported = importCorpus("rollingupdate-example.yaml");
+  ASSERT_EQ(imported.groups.size(), 1u);
+  catalog::DeploymentGroup group = parsedGroup(imported.groups[0]);
+  catalog::BlueGreenSpec blueGreen = catalog::blueGreenOf(group).value();
+  ASSERT_TRUE(blueGreen.rolling);
+  EXPECT_EQ(blueGreen.rolling->batchSizePercentage, 30) << "3 instances of 10 at a time";
+  const ReportEntry* note = find(imported.mapped, "stacks[0].replacement_type");
+  ASSERT_NE(note, nullptr);
+  EXPECT_EQ(note->value, "RollingUpdate");
+  EXPECT_NE(note->why.find("blueGreen.rolling"), std::string::npos) << note->why;
+}
+
+TEST(GoployerImport, DeployOnlyHasNoTrafficSteps) {
+  GoployerImport imported = importCorpus("deployonly-example.yaml");
+  ASSERT_EQ(imported.groups.size(), 1u);
+  catalog::DeploymentGroup group = parsedGroup(imported.groups[0]);
+  EXPECT_TRUE(group.spec.loadBalancer.is_null());
+  catalog::BlueGreenSpec blueGreen = catalog::blueGreenOf(group).value();
+  EXPECT_TRUE(blueGreen.keepOriginalAlive);
+  EXPECT_EQ(blueGreen.terminationWaitSeconds, 0);
+  const ReportEntry* note = find(imported.mapped, "stacks[0].replacement_type");
+  ASSERT_NE(note, nullptr);
+  EXPECT_NE(note->why.find("without a load balancer"), std::string::npos) << note->why;
+}
+
+TEST(GoployerImport, ApiTestsAndClassicLoadBalancersAreReported) {
+  GoployerImport api = importCorpus("api-test-example.yaml");
+  const ReportEntry* template_ = find(api.unhonoured, "stacks[0].api_test_template");
+  ASSERT_NE(template_, nullptr);
+  EXPECT_EQ(template_->value, "api-test-dev");
+  EXPECT_EQ(template_->line, 55);
+  EXPECT_EQ(template_->column, 24);
+  EXPECT_NE(template_->why.find("load test"), std::string::npos);
+  ASSERT_NE(find(api.unhonoured, "api_test_templates"), nullptr);
+  ASSERT_NE(find(api.unhonoured, "stacks[0].api_test_enabled"), nullptr);
+
+  GoployerImport classic = importCorpus("healthcheck-loadbalancer-example.yaml");
+  const ReportEntry* lb = find(classic.unhonoured, "stacks[0].regions[0].healthcheck_load_balancer");
+  ASSERT_NE(lb, nullptr);
+  EXPECT_EQ(lb->value, "test");
+  EXPECT_NE(lb->why.find("Classic Load Balancer"), std::string::npos);
+  EXPECT_TRUE(classic.groups[0].spec["loadBalancer"].is_null()) << "no target group: no balancer";
+}
+
+TEST(GoployerImport, ScheduledActionsLifecycleHooksAndTerminationDelay) {
+  GoployerImport imported = importCorpus("test_manifest.yaml");
+  EXPECT_EQ(imported.groups.size(), 7u);
+  std::map<std::string, const ImportedGroup*> byStack;
+  for (const auto& group : imported.groups) byStack[group.stack] = &group;
+  catalog::AwsFleetSpec artd = catalog::awsFleetOf(parsedGroup(*byStack.at("artd"))).value();
+  ASSERT_EQ(artd.autoScaling.lifecycleHooks.size(), 1u);
+  EXPECT_EQ(artd.autoScaling.lifecycleHooks[0].name, "hello-launch-lifecycle-hook");
+  EXPECT_EQ(artd.autoScaling.lifecycleHooks[0].heartbeatTimeoutSeconds, 30);
+  EXPECT_EQ(artd.autoScaling.lifecycleHooks[0].defaultResult, "CONTINUE");
+  catalog::AwsFleetSpec scheduled = catalog::awsFleetOf(parsedGroup(*byStack.at("artd-with-scheduled-action"))).value();
+  ASSERT_EQ(scheduled.scheduledActions.size(), 2u);
+  EXPECT_EQ(scheduled.scheduledActions[0].recurrence, "0 9 * * SAT");
+  EXPECT_EQ(scheduled.scheduledActions[1].desired, 1);
+  catalog::AwsFleetSpec exact = catalog::awsFleetOf(parsedGroup(*byStack.at("artd-with-exact-values"))).value();
+  EXPECT_EQ(exact.autoScaling.terminationPolicies, (std::vector<std::string>{"OldestInstance", "Default"}));
+  EXPECT_EQ(exact.launchTemplate.blockDevices[0].iops, 100);
+  EXPECT_EQ(exact.launchTemplate.iamInstanceProfile, "") << "an empty profile is none";
+
+  GoployerImport basic = importCorpus("basic-example.yaml");
+  EXPECT_EQ(catalog::awsFleetOf(parsedGroup(basic.groups[0])).value().terminationDelayRate, 50);
+}
+
+TEST(GoployerImport, UserDataIsReadThroughTheCallerAndUnknownKeysAreReported) {
+  std::string manifest = readFile(kCorpus / "deployonly-example.yaml") + "surprise: 1\n";
+  ImportOptions options;
+  options.readFile = [](const std::string& path) -> std::optional<std::string> {
+    if (path == "examples/scripts/userdata.sh") return std::string("#!/bin/bash\necho hi\n");
+    return std::nullopt;
+  };
+  Result<GoployerImport> imported = importGoployer(manifest, "deployonly.yaml", options);
+  ASSERT_TRUE(imported.ok()) << imported.error().message;
+  catalog::AwsFleetSpec aws = catalog::awsFleetOf(parsedGroup(imported->groups[0])).value();
+  EXPECT_EQ(aws.launchTemplate.userData, "#!/bin/bash\necho hi\n");
+  ASSERT_NE(find(imported->mapped, "userdata"), nullptr);
+  const ReportEntry* surprise = find(imported->unhonoured, "surprise");
+  ASSERT_NE(surprise, nullptr);
+  EXPECT_NE(surprise->why.find("not a Goployer key"), std::string::npos);
+}
+
+TEST(GoployerImport, TimeoutBecomesTheHealthyTimeout) {
+  std::string manifest = readFile(kCorpus / "deployonly-example.yaml");
+  std::string withTimeout = manifest;
+  withTimeout.replace(withTimeout.find("    polling_interval: 30s\n"), 0, "    timeout: 1h30m\n");
+  Result<GoployerImport> imported = importGoployer(withTimeout, "deployonly.yaml");
+  ASSERT_TRUE(imported.ok()) << imported.error().message;
+  EXPECT_EQ(catalog::awsFleetOf(parsedGroup(imported->groups[0])).value().healthyTimeoutSeconds, 5400);
+  ASSERT_NE(find(imported->mapped, "stacks[0].timeout"), nullptr);
+  for (const char* bad : {".", "99999999999h", "10", "5s"}) {
+    std::string broken = manifest;
+    broken.replace(broken.find("    polling_interval: 30s\n"), 0, std::string("    timeout: \"") + bad + "\"\n");
+    Result<GoployerImport> refused = importGoployer(broken, "deployonly.yaml");
+    ASSERT_TRUE(refused.ok()) << bad;
+    EXPECT_NE(find(refused->unhonoured, "stacks[0].timeout"), nullptr) << bad;
+    EXPECT_EQ(catalog::awsFleetOf(parsedGroup(refused->groups[0])).value().healthyTimeoutSeconds, 3600) << bad;
+  }
+}
+
+TEST(GoployerImport, MetricsSettingsAreReportedAsHistoryStorage) {
+  GoployerImport imported = importCorpus("metrics.yaml");
+  EXPECT_EQ(imported.kind, "metrics");
+  const ReportEntry* storage = find(imported.unhonoured, "storage");
+  ASSERT_NE(storage, nullptr);
+  EXPECT_NE(storage->value.find("dynamodb"), std::string::npos);
+  EXPECT_NE(storage->why.find("greenlight history"), std::string::npos);
+}
+
+TEST(GoployerImport, MalformedAndForeignFilesAreRefused) {
+  Result<GoployerImport> broken = importGoployer("name: hello\nstacks:\n  - stack: [a\n", "bad.yaml");
+  ASSERT_FALSE(broken.ok());
+  EXPECT_EQ(broken.error().code, kInvalidManifest);
+  EXPECT_EQ(broken.error().message.rfind("bad.yaml:4:1: not valid YAML", 0), 0u) << broken.error().message;
+  Result<GoployerImport> foreign = importGoployer("version: 0.0\nos: linux\n", "appspec.yml");
+  ASSERT_FALSE(foreign.ok());
+  EXPECT_NE(foreign.error().message.find("not a Goployer manifest: it has no `stacks:` list"), std::string::npos);
+  Result<GoployerImport> list = importGoployer("- a\n- b\n", "list.yaml");
+  ASSERT_FALSE(list.ok());
+  Result<GoployerImport> noStack = importGoployer(readFile(kCorpus / "spot-example.yaml"), "spot.yaml", {.stack = "prod", .region = "", .readFile = {}});
+  ASSERT_FALSE(noStack.ok());
+  EXPECT_NE(noStack.error().message.find("has no stack named 'prod'; its stacks are artd"), std::string::npos)
+      << noStack.error().message;
+}
+
+TEST(GoployerImport, YamlWriterQuotesWhatWouldReadAsAnotherType) {
+  nlohmann::ordered_json document = {{"a", "true"}, {"b", "0.3"}, {"c", "plain text"}, {"d", "x: y"},
+                                     {"e", "- item"}, {"f", "line\nline\n"}, {"g", nlohmann::ordered_json::array()}};
+  std::string yaml = toYaml(document);
+  EXPECT_NE(yaml.find("a: \"true\""), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("b: \"0.3\""), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("c: plain text"), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("f: |\n  line\n  line\n"), std::string::npos) << yaml;
+}
+
+}  // namespace
+}  // namespace greenlight::importer
