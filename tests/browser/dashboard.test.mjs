@@ -189,5 +189,5 @@ try {
   console.error(plane.serverLog().split('\n').slice(-40).join('\n'));
   process.exitCode = 1;
 } finally {
-  plane.stop();
+  plane.stop({keep: process.exitCode === 1});
 }

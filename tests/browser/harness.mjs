@@ -125,8 +125,9 @@ export class ControlPlane {
   }
 
   // Groups first (their instances stop through greenlight), then the server, then anything this
-  // run started that is still alive (found by the marker in its environment).
-  stop() {
+  // run started that is still alive (found by the marker in its environment). The folder is kept
+  // when `keep` (a failed run: its server log tells why).
+  stop({keep = false} = {}) {
     for (const [application, group] of this.groups) {
       try {
         this.cli(['group', 'delete', application, group]);
@@ -144,6 +145,7 @@ export class ControlPlane {
         // gone meanwhile, or not ours to read
       }
     }
+    if (!keep) fs.rmSync(this.dir, {recursive: true, force: true});
   }
 }
 

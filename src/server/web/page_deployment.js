@@ -205,33 +205,51 @@ export async function deploymentPage(main, id) {
       state.columns.map((name) => cell(target, name)));
   }
 
-  function columnsOf() {
-    const names = [];
-    for (const target of state.targets.values()) {
-      for (const event of target.events) if (!names.includes(event.event)) names.push(event.event);
+  // Event names in the order first seen; they only grow, so a new one is a column at the end.
+  function newColumns(targets) {
+    const added = [];
+    for (const target of targets) {
+      for (const event of target.events) {
+        if (!state.columns.includes(event.event) && !added.includes(event.event)) added.push(event.event);
+      }
     }
-    return names;
+    return added;
   }
 
+  function drawHead() {
+    clear(gridHead).append(h('tr', {}, h('th', {scope: 'col'}, 'Instance'), h('th', {scope: 'col'}, 'Status'),
+      state.columns.map((name) => h('th', {scope: 'col', class: 'event-name'}, name))));
+  }
+
+  // A snapshot (changedIds null) draws every row; an update redraws only the changed rows, and a
+  // new event name adds an empty cell to the others instead of redrawing them all.
   function drawGrid(changedIds) {
-    const columns = columnsOf();
-    const rebuild = columns.join() !== state.columns.join() || changedIds === null;
-    state.columns = columns;
-    if (rebuild) {
-      clear(gridHead).append(h('tr', {}, h('th', {scope: 'col'}, 'Instance'), h('th', {scope: 'col'}, 'Status'),
-        columns.map((name) => h('th', {scope: 'col', class: 'event-name'}, name))));
+    if (changedIds === null) {
+      state.columns = [];
+      state.columns.push(...newColumns(state.targets.values()));
+      drawHead();
       clear(gridBody);
       state.rows.clear();
+      const rows = document.createDocumentFragment();
       for (const target of state.targets.values()) {
         const tr = row(target);
         state.rows.set(target.instanceId, tr);
-        gridBody.append(tr);
+        rows.append(tr);
       }
+      gridBody.append(rows);
       return;
     }
+    const changed = new Set(changedIds);
+    const added = newColumns(changedIds.map((instanceId) => state.targets.get(instanceId)));
+    if (added.length) {
+      state.columns.push(...added);
+      drawHead();
+      for (const [instanceId, tr] of state.rows) {
+        if (!changed.has(instanceId)) for (let i = 0; i < added.length; i += 1) tr.append(h('td', {class: 'cell empty'}));
+      }
+    }
     for (const instanceId of changedIds) {
-      const target = state.targets.get(instanceId);
-      const fresh = row(target);
+      const fresh = row(state.targets.get(instanceId));
       const old = state.rows.get(instanceId);
       if (old) old.replaceWith(fresh);
       else gridBody.append(fresh);
