@@ -18,14 +18,6 @@ class DeploymentEventsApiTest : public ServerFixture {
   void SetUp() override {
     ServerFixture::SetUp();
     createApplication("web");
-    createStaticGroup("web", "prod");
-    Answer enrolment = call(*admin_, "POST", "/v1/applications/web/groups/prod/enrolment-tokens");
-    ASSERT_EQ(enrolment.status, 201);
-    auto enrolling = clientWith(enrolment.body["token"]);
-    Answer enrolled = call(*enrolling, "POST", "/v1/agent/enrol", json{{"hostName", "host-1"}});
-    ASSERT_EQ(enrolled.status, 201) << enrolled.text;
-    instanceId_ = enrolled.body["instanceId"];
-    agentToken_ = enrolled.body["token"];
   }
 
   std::string push(const std::filesystem::path& folder, const std::string& name) {
@@ -34,12 +26,13 @@ class DeploymentEventsApiTest : public ServerFixture {
     EXPECT_TRUE(pushed.ok() && (pushed->status == 201 || pushed->status == 200));
     return pushed.ok() ? json::parse(pushed->body).value("sha256", "") : "";
   }
-
-  std::string instanceId_;
-  std::string agentToken_;
 };
 
 TEST_F(DeploymentEventsApiTest, AStreamSendsASnapshotThenOnlyTheChangedInstances) {
+  createStaticGroup("web", "prod");
+  EnrolledAgent agent = enrolAgent("web", "prod", "host-1");
+  ASSERT_FALSE(agent.instanceId.empty());
+  const std::string& instanceId = agent.instanceId;
   std::string sha = push(testing::sourceDir() / "examples/sample-app", "app.tgz");
   Answer created = call(*admin_, "POST", "/v1/applications/web/groups/prod/deployments",
                         json{{"revision", sha}});
@@ -68,9 +61,9 @@ TEST_F(DeploymentEventsApiTest, AStreamSendsASnapshotThenOnlyTheChangedInstances
   });
   ASSERT_EQ(snapshotSeen.get_future().wait_for(std::chrono::seconds(30)), std::future_status::ready);
 
-  auto agent = clientWith(agentToken_);
-  std::string commandId = http::percentEncode(id + "/" + instanceId_);
-  Answer reported = call(*agent, "POST", "/v1/agent/commands/" + commandId + "/events",
+  auto reporter = clientWith(agent.token);
+  std::string commandId = http::percentEncode(id + "/" + instanceId);
+  Answer reported = call(*reporter, "POST", "/v1/agent/commands/" + commandId + "/events",
                          json{{"event", "BeforeInstall"},
                               {"status", "Succeeded"},
                               {"startedAt", "2026-01-01T00:00:00.000Z"},
@@ -87,7 +80,7 @@ TEST_F(DeploymentEventsApiTest, AStreamSendsASnapshotThenOnlyTheChangedInstances
   EXPECT_EQ(snapshot["deployment"]["id"], id);
   EXPECT_FALSE(snapshot["deployment"].contains("targets"));
   ASSERT_EQ(snapshot["targets"].size(), 1u);
-  EXPECT_EQ(snapshot["targets"][0]["instanceId"], instanceId_);
+  EXPECT_EQ(snapshot["targets"][0]["instanceId"], instanceId);
   EXPECT_GT(snapshot["sentAtMs"].get<std::int64_t>(), 0);
   EXPECT_EQ(received.front().id, std::to_string(snapshot["deployment"]["version"].get<std::uint64_t>()));
 
@@ -108,7 +101,7 @@ TEST_F(DeploymentEventsApiTest, AStreamSendsASnapshotThenOnlyTheChangedInstances
   }
   EXPECT_TRUE(found) << update.dump(2);
 
-  Answer target = call(*admin_, "GET", "/v1/deployments/" + id + "/targets/" + instanceId_);
+  Answer target = call(*admin_, "GET", "/v1/deployments/" + id + "/targets/" + instanceId);
   ASSERT_EQ(target.status, 200) << target.text;
   bool withLog = false;
   for (const json& each : target.body["events"]) {
