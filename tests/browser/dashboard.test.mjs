@@ -116,6 +116,7 @@ async function main() {
     await waitFor('the stop and rollback', async () =>
       /Stopped/.test(await text(page, '#dep-status')) && (await text(page, '#dep-phase')) === 'Done', 120000);
     clearInterval(watch);
+    seen.add(await text(page, '#dep-phase'));  // the wait above saw it; the sampler may not have
     // The rollback appears: a new deployment of the last good revision, linked from this one.
     const rollbackId = (await waitFor('the rollback link', async () => {
       const link = page.locator('#dep-rolled-back-by');
@@ -159,12 +160,16 @@ async function main() {
     await waitFor('audit entries', async () => /login/.test(await page.locator('main').innerText()));
     assert.match(await page.locator('main').innerText(), /dana/);
     await shoot(page, '10-audit');
+    await page.getByRole('link', {name: 'Deployments', exact: true}).click();
+    await page.getByRole('heading', {name: 'Deployments'}).waitFor();
+    await page.getByRole('link', {name: id}).waitFor();
+    await shoot(page, '11-deployments');
 
     // On a phone-sized screen.
     await logIn(phone.page, plane.url, viewerToken);
     await phone.page.goto(`${plane.url}/#/deployments/${id}`);
     await phone.page.locator('#live-state.on').waitFor();
-    await shoot(phone.page, '11-deployment-on-a-phone');
+    await shoot(phone.page, '12-deployment-on-a-phone');
     const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 1, `the page fits a phone's width (overflows by ${overflow}px)`);
 

@@ -95,7 +95,7 @@ export async function groupPage(main, application, groupName) {
         active.blueGreen?.waitingFor ? ` · waiting for ${active.blueGreen.waitingFor}` : ''));
     }
     live.append(h('h2', {}, 'Fleet versions'));
-    const fleets = h('div', {class: 'cards'});
+    const fleets = h('div', {class: 'fleets'});
     const names = [...byVersion.keys()].sort().reverse();
     for (const name of names) {
       const share = traffic.find((t) => t.fleetVersion === name);
