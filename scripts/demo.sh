@@ -192,5 +192,6 @@ The server and the fleet keep running. Try:
   export GREENLIGHT_ADDR=$GREENLIGHT_ADDR GREENLIGHT_TOKEN=\$(cat $demo/data/admin.token)
   $greenlight deploy sample web --revision <sha> --config canary-demo
   $greenlight rollback sample web
+The dashboard: http://$GREENLIGHT_ADDR/ (log in with the token in $demo/data/admin.token)
 Stop everything with: scripts/demo.sh --stop
 EOT

@@ -14,6 +14,8 @@ packages=(
   acl python3 curl zip unzip procps tar gzip passwd haproxy wrk
   # the analysis tests query a real Prometheus server
   prometheus
+  # the dashboard's browser tests: headless Chromium driven from Node (tests/browser); npm below
+  chromium nodejs
 )
 
 missing=()
@@ -21,6 +23,8 @@ for package in "${packages[@]}"; do
   status="$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)"
   [[ "$status" == "install ok installed" ]] || missing+=("$package")
 done
+# Some nodejs packages bring their own npm; Debian's is installed only when there is none.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 
 if ((${#missing[@]} > 0)); then
   echo "installing: ${missing[*]}"

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -218,6 +219,50 @@ Result<StoredBundle> RevisionStore::ingest(const fs::path& uploaded) {
     return synced.error();
   }
   return stored;
+}
+
+Result<BundleContents> RevisionStore::contents(const std::string& sha256,
+                                              const std::string& appspecFilename) const {
+  Result<fs::path> bundlePath = pathFor(sha256);
+  if (!bundlePath.ok()) return bundlePath.error();
+  Result<bundle::BundleType> type = bundle::detectBundleType(*bundlePath);
+  if (!type.ok()) return type.error();
+  fs::path scratch = folder_ / kScratch / uniqueName("read-");
+  RemoveOnExit scratchCleanup(scratch);
+  Result<bundle::ExtractReport> extracted =
+      bundle::extract(*bundlePath, *type, scratch, limits_, appspecFilename);
+  if (!extracted.ok()) return extracted.error();
+  BundleContents contents;
+  contents.appspecFilename = appspecFilename.empty() ? "appspec.yml" : appspecFilename;
+  Result<std::string> appspec = readWholeFile(scratch / contents.appspecFilename);
+  if (appspec.ok()) contents.appspec = std::move(*appspec);
+  std::error_code error;
+  for (auto it = fs::recursive_directory_iterator(scratch, error);
+       !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
+    BundleFile file;
+    file.path = fs::relative(it->path(), scratch).generic_string();
+    std::error_code ignored;
+    if (it->is_symlink(ignored)) {
+      file.kind = "symlink";
+      file.linkTarget = fs::read_symlink(it->path(), ignored).string();
+    } else if (it->is_directory(ignored)) {
+      file.kind = "directory";
+    } else {
+      file.kind = "file";
+      file.sizeBytes = static_cast<std::int64_t>(it->file_size(ignored));
+      Result<std::string> hash = sha256File(it->path());
+      if (hash.ok()) file.sha256 = *hash;
+    }
+    contents.files.push_back(std::move(file));
+  }
+  if (error) {
+    return errnoError("IoError", "cannot list the bundle " + sha256 + " extracted in " +
+                                     scratch.string(),
+                      error.value());
+  }
+  std::sort(contents.files.begin(), contents.files.end(),
+            [](const BundleFile& a, const BundleFile& b) { return a.path < b.path; });
+  return contents;
 }
 
 Result<fs::path> RevisionStore::pathFor(const std::string& sha256) const {

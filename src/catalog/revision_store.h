@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "bundle/bundle.h"
 #include "common/result.h"
@@ -19,6 +20,20 @@ struct StoredBundle {
   std::int64_t sizeBytes = 0;
   std::string appspecFilename;  // "appspec.yml", ...
   bool alreadyStored = false;   // the same bytes were stored before
+};
+
+// What a stored bundle holds, for showing and comparing revisions.
+struct BundleFile {
+  std::string path;       // relative to the bundle's root, '/'-separated
+  std::string kind;       // "file", "directory", "symlink"
+  std::int64_t sizeBytes = 0;
+  std::string sha256;     // files only
+  std::string linkTarget; // symlinks only
+};
+struct BundleContents {
+  std::string appspecFilename;
+  std::string appspec;             // the AppSpec file's text
+  std::vector<BundleFile> files;   // sorted by path
 };
 
 // Thread-safe: every write goes through a unique temporary name and an atomic rename.
@@ -34,6 +49,10 @@ class RevisionStore {
   // store's limits to prove it is safe and that it holds a valid AppSpec (error kInvalidRevision
   // with the AppSpec diagnostics, or the bundle's own error), then keeps it as <sha256>.
   Result<StoredBundle> ingest(const std::filesystem::path& uploaded);
+  // The AppSpec and file list of a stored bundle, read by extracting it (under the store's
+  // limits) into a scratch folder removed afterwards. NotFound when absent.
+  Result<BundleContents> contents(const std::string& sha256,
+                                  const std::string& appspecFilename) const;
   // The stored bundle's path; NotFound when absent.
   Result<std::filesystem::path> pathFor(const std::string& sha256) const;
 

@@ -25,6 +25,7 @@ struct ServerArguments {
   int threads = 2;
   int agentTimeoutSeconds = 30;
   std::string haproxyMetrics;  // HOST:PORT, or empty
+  bool secureCookies = false;
 };
 
 // "HOST:PORT" (or "[v6]:PORT"); nullopt when the port is not 0..65535.
@@ -74,6 +75,7 @@ int runServer(const ServerArguments& arguments) {
   options.agentBinary = std::filesystem::read_symlink("/proc/self/exe");
   options.agentTimeout = std::chrono::seconds(arguments.agentTimeoutSeconds);
   options.haproxyMetricsListen = arguments.haproxyMetrics;
+  options.secureCookies = arguments.secureCookies;
 
   auto created = server::Server::create(options);
   if (!created.ok()) {
@@ -114,6 +116,9 @@ CommandRunner addServerCommand(CLI::App& app) {
   command->add_option("--haproxy-metrics", arguments->haproxyMetrics,
                       "HOST:PORT where the embedded HAProxy serves its Prometheus exporter "
                       "(/metrics), for analysis queries; default: not served");
+  command->add_flag("--secure-cookies", arguments->secureCookies,
+                    "Mark the dashboard's session cookie Secure (HTTPS only): set it when users "
+                    "reach the server through a TLS-terminating proxy");
   return [arguments] { return runServer(*arguments); };
 }
 

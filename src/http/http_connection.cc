@@ -301,7 +301,8 @@ void HttpConnection::writeResponse(HttpResponse response, bool keepAlive, bool b
   response_ = std::make_unique<bhttp::response<bhttp::string_body>>();
   response_->version(11);
   response_->result(static_cast<unsigned>(response.status));
-  if (!response.body.empty() || response.status != 204) {
+  // No type for an empty 204 or for a 304 (which describes the cached body, sent without one).
+  if (!response.contentType.empty() && (!response.body.empty() || response.status != 204)) {
     response_->set(bhttp::field::content_type, response.contentType);
   }
   for (auto& [name, value] : response.headers) response_->insert(name, value);

@@ -13,9 +13,11 @@
 #include "engine/engine.h"
 #include "fleet/fleet_manager.h"
 #include "server/authentication_hook.h"
+#include "server/deployment_events.h"
 #include "server/metrics.h"
 #include "server/parking_lot.h"
 #include "server/provider_support.h"
+#include "server/sessions.h"
 #include "store/sqlite_serialized.h"
 #include "traffic/traffic_provider.h"
 
@@ -43,6 +45,10 @@ struct ApiContext {
   // The load balancer of groups with `loadBalancer: {provider: haproxy}`; null when none is set up
   // (then traffic events have nothing to do).
   traffic::TrafficProvider* traffic = nullptr;
+  SessionStore& sessions;                 // the dashboard's logins
+  DeploymentEventHub& deploymentEvents;   // GET /v1/deployments/{id}/events
+  // Session cookies carry Secure (the server is reached over TLS, e.g. through a proxy).
+  bool secureCookies = false;
   // The providers set up on this server; a group needing another is refused when saved.
   ProviderSupport providers{};
   // Filled by the HTTP core's report of every answered request, read by GET /metrics.

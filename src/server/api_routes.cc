@@ -1,4 +1,4 @@
-// The whole API in one list, plus the public health check and metrics.
+// The whole API in one list, plus the public health check, metrics and the dashboard.
 #include "server/api_routes.h"
 
 #include <nlohmann/json.hpp>
@@ -11,6 +11,8 @@ void addApiRoutes(RouteTable& routes, ApiContext& context) {
       [](const http::HttpRequest&) { return http::jsonResponse({{"status", "ok"}}); },
       http::RouteOptions::publicRoute());
   addMetricsRoutes(routes, context);
+  addWebRoutes(routes);
+  addSessionRoutes(routes, context);
   addApplicationRoutes(routes, context);
   addConfigRoutes(routes, context);
   addGroupRoutes(routes, context);

@@ -18,6 +18,10 @@ void addNotificationRoutes(RouteTable& routes, ApiContext& context);
 void addInstanceRoutes(RouteTable& routes, ApiContext& context);
 void addTokenAndAuditRoutes(RouteTable& routes, ApiContext& context);
 void addAgentRoutes(RouteTable& routes, ApiContext& context);
+// POST/GET/DELETE /v1/session: the dashboard's login, cookie and CSRF token.
+void addSessionRoutes(RouteTable& routes, ApiContext& context);
+// "/" and "/ui/{asset}": the dashboard's embedded files, public.
+void addWebRoutes(RouteTable& routes);
 // GET /metrics (Prometheus), public.
 void addMetricsRoutes(RouteTable& routes, ApiContext& context);
 

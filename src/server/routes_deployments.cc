@@ -1,4 +1,5 @@
-// Deployments: start, plan, list, show, watch (long-poll), stop, continue, roll back. The engine audits its
+// Deployments: start, plan, list, show, watch (long-poll), live events (server-sent), one
+// instance's events with their log tails, stop, continue, roll back. The engine audits its
 // own requests; these handlers check the caller and translate JSON.
 #include <algorithm>
 #include <limits>
@@ -171,6 +172,40 @@ void watch(ApiContext& context, http::HttpRequest& request, const http::Responde
                   static_cast<std::uint64_t>(after->value_or(0)), responder, waitFor);
 }
 
+// Server-sent events: a "snapshot" at once, then an "update" per change (deployment_events.h).
+void streamEvents(ApiContext& context, http::HttpRequest& request, const http::Responder& responder) {
+  Result<auth::Principal> who = authorised(context, request, auth::Action::Read);
+  if (!who.ok()) {
+    responder.send(errorFor(who.error()));
+    return;
+  }
+  std::string id = request.pathParam("id");
+  // An unknown id is a 404 before the stream starts, not an empty stream.
+  Result<engine::DeploymentView> found = context.engine.getDeployment(id, /*withTargets=*/false);
+  if (!found.ok()) {
+    responder.send(errorFor(found.error()));
+    return;
+  }
+  context.deploymentEvents.subscribe(id, responder.startEventStream());
+}
+
+// One instance's lifecycle events in a deployment, log tails included (the live page leaves
+// them out and asks here when a cell is opened).
+http::HttpResponse getTarget(ApiContext& context, const http::HttpRequest& request) {
+  Result<auth::Principal> who = authorised(context, request, auth::Action::Read);
+  if (!who.ok()) return errorFor(who.error());
+  auto found = context.engine.getDeployment(request.pathParam("id"), true);
+  if (!found.ok()) return errorFor(found.error());
+  json whole = engine::toJson(*found);
+  std::string instanceId = request.pathParam("instance");
+  for (const json& target : whole.value("targets", json::array())) {
+    if (target.value("instanceId", "") == instanceId) return http::jsonResponse(target);
+  }
+  return errorFor(Error{codes::kNotFound, "Deployment " + found->id + " has no instance " +
+                                              instanceId + " (see its targets in GET /v1/deployments/" +
+                                              found->id + ")."});
+}
+
 http::HttpResponse stopDeployment(ApiContext& context, const http::HttpRequest& request) {
   Result<auth::Principal> who = authorised(context, request, auth::Action::Stop);
   if (!who.ok()) return errorFor(who.error());
@@ -235,6 +270,12 @@ void addDeploymentRoutes(RouteTable& routes, ApiContext& context) {
              [c](const http::HttpRequest& r) { return getDeployment(*c, r); });
   routes.addAsync("GET", "/v1/deployments/{id}/watch",
                   [c](http::HttpRequest& r, http::Responder responder) { watch(*c, r, responder); });
+  routes.addAsync("GET", "/v1/deployments/{id}/events",
+                  [c](http::HttpRequest& r, http::Responder responder) {
+                    streamEvents(*c, r, responder);
+                  });
+  routes.add("GET", "/v1/deployments/{id}/targets/{instance}",
+             [c](const http::HttpRequest& r) { return getTarget(*c, r); });
   routes.add("POST", "/v1/deployments/{id}/stop",
              [c](const http::HttpRequest& r) { return stopDeployment(*c, r); });
   routes.add("POST", "/v1/deployments/{id}/continue",

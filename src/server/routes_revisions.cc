@@ -1,5 +1,5 @@
-// Revisions: bundle uploads (hashed, checked and stored once), listings, and the bundle download
-// that agents fetch before running a deployment.
+// Revisions: bundle uploads (hashed, checked and stored once), listings, a revision's AppSpec and
+// file list, and the bundle download that agents fetch before running a deployment.
 #include <cerrno>
 #include <fstream>
 
@@ -110,6 +110,43 @@ http::HttpResponse getRevision(ApiContext& context, const http::HttpRequest& req
   return answer(found, [](const catalog::Revision& revision) { return catalog::toJson(revision); });
 }
 
+// The revision's bundle, opened (its AppSpec text and its files, for the dashboard's diff), and
+// answered as `toJson(revision, contents)` to a reader.
+template <typename ToJson>
+http::HttpResponse answerContents(ApiContext& context, const http::HttpRequest& request,
+                                  ToJson&& toJson) {
+  Result<auth::Principal> who = authorised(context, request, auth::Action::Read);
+  if (!who.ok()) return errorFor(who.error());
+  auto found = context.withStore([&](store::SqliteDatabase&) {
+    return context.catalog.getRevision(request.pathParam("app"), request.pathParam("ref"));
+  });
+  if (!found.ok()) return errorFor(found.error());
+  Result<catalog::BundleContents> contents =
+      context.revisions.contents(found->sha256, found->appspecFilename);
+  if (!contents.ok()) return errorFor(contents.error());
+  return http::jsonResponse(toJson(*found, *contents));
+}
+
+json appspecJson(const catalog::Revision& revision, const catalog::BundleContents& contents) {
+  return {{"sha256", revision.sha256},
+          {"appspecFilename", contents.appspecFilename},
+          {"appspec", contents.appspec}};
+}
+
+json filesJson(const catalog::Revision& revision, const catalog::BundleContents& contents) {
+  json files = json::array();
+  for (const catalog::BundleFile& file : contents.files) {
+    json entry = {{"path", file.path}, {"kind", file.kind}};
+    if (file.kind == "file") {
+      entry["sizeBytes"] = file.sizeBytes;
+      entry["sha256"] = file.sha256;
+    }
+    if (file.kind == "symlink") entry["linkTarget"] = file.linkTarget;
+    files.push_back(std::move(entry));
+  }
+  return {{"sha256", revision.sha256}, {"files", files}};
+}
+
 // People who may read may download; an agent only the revisions of its own group's application.
 Status mayDownload(ApiContext& context, const http::HttpRequest& request,
                    const std::string& sha256) {
@@ -161,6 +198,10 @@ void addRevisionRoutes(RouteTable& routes, ApiContext& context) {
              [c](const http::HttpRequest& r) { return listRevisions(*c, r); });
   routes.add("GET", "/v1/applications/{app}/revisions/{ref}",
              [c](const http::HttpRequest& r) { return getRevision(*c, r); });
+  routes.add("GET", "/v1/applications/{app}/revisions/{ref}/appspec",
+             [c](const http::HttpRequest& r) { return answerContents(*c, r, appspecJson); });
+  routes.add("GET", "/v1/applications/{app}/revisions/{ref}/files",
+             [c](const http::HttpRequest& r) { return answerContents(*c, r, filesJson); });
   routes.add("GET", "/v1/revisions/{sha256}/bundle",
              [c](const http::HttpRequest& r) { return downloadBundle(*c, r); });
 }

@@ -65,6 +65,8 @@ struct Server::Impl {
   std::optional<catalog::RevisionStore> revisions;
   fleet::AgentPresence presence{clock};
   AuthenticatedPrincipals principals;
+  SessionStore sessions{clock};
+  std::unique_ptr<DeploymentEventHub> deploymentEvents;
   ParkingLot agentPolls;
   ParkingLot watchers;
   WakeQueue wakeQueue;
@@ -101,6 +103,7 @@ engine::EngineHooks Server::Impl::hooks() {
   };
   engineHooks.deploymentChanged = [this](const std::string& deploymentId) {
     notifier->deploymentChanged(deploymentId);  // queues the id: never waits for a webhook
+    deploymentEvents->changed(deploymentId);    // marks it for the live pages' thread
     if (!watchers.has(deploymentId)) return;
     wakeQueue.post([this, deploymentId] { answerWatchers(*context, deploymentId); });
   };
@@ -142,6 +145,8 @@ Status Server::Impl::open() {
   }
   revisions.emplace(std::move(*revisionStore));
 
+  deploymentEvents = std::make_unique<DeploymentEventHub>(
+      [this](const std::string& id) { return engine->getDeployment(id, /*withTargets=*/true); });
   engine = std::make_unique<engine::Engine>(*database, clock, audit, hooks());
   webhookSender = std::make_unique<notify::CurlWebhookSender>();
   notify::NotifierOptions notifierOptions;
@@ -161,7 +166,8 @@ Status Server::Impl::open() {
   // Braces, not make_unique: the context holds an atomic, so it is built in place.
   context.reset(new ApiContext{*database, clock, *catalog, *tokens, audit, *engine, *revisions,
                                presence, {nullptr}, principals, agentPolls, watchers,
-                               options.agentTimeout, options.maxPollWait, traffic});
+                               options.agentTimeout, options.maxPollWait, traffic, sessions,
+                               *deploymentEvents, options.secureCookies});
   RouteTable table;
   addApiRoutes(table, *context);
   routes = table.routes();
@@ -174,7 +180,7 @@ Status Server::Impl::open() {
                                    std::chrono::duration<double>(answered.duration).count());
   };
   http = std::make_unique<http::HttpServer>(httpOptions, table.takeRouter(),
-                                            makeAuthenticator(*database, *tokens, principals));
+                                            makeAuthenticator(*database, *tokens, principals, sessions));
   return {};
 }
 
@@ -252,6 +258,7 @@ void Server::Impl::stop() {
   checkWake.notify_all();
   if (checker.joinable()) checker.join();
   if (http) http->stop();
+  if (deploymentEvents) deploymentEvents->stop();  // before the engine its reads go through
   if (engine) engine->stop();
   if (notifier) notifier->stop();  // after the engine: nothing queues ids any more
   wakeQueue.stop();

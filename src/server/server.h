@@ -32,6 +32,10 @@ struct ServerOptions {
   // HOST:PORT where the embedded HAProxy serves its Prometheus exporter ("" none): per-server
   // counters a Prometheus server can scrape for `analysis` queries.
   std::string haproxyMetricsListen;
+  // The dashboard's session cookie is marked Secure (browsers then send it over HTTPS only): set
+  // it when users reach the server through a TLS-terminating proxy. A request that arrives with
+  // "X-Forwarded-Proto: https" gets a Secure cookie either way.
+  bool secureCookies = false;
 };
 
 class Server {

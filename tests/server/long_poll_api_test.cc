@@ -17,13 +17,10 @@ class LongPollApiTest : public ServerFixture {
     ServerFixture::SetUp();
     createApplication("web");
     createStaticGroup("web", "prod");
-    Answer enrolment = call(*admin_, "POST", "/v1/applications/web/groups/prod/enrolment-tokens");
-    ASSERT_EQ(enrolment.status, 201);
-    auto enrolling = clientWith(enrolment.body["token"]);
-    Answer enrolled = call(*enrolling, "POST", "/v1/agent/enrol", json{{"hostName", "host-1"}});
-    ASSERT_EQ(enrolled.status, 201) << enrolled.text;
-    instanceId_ = enrolled.body["instanceId"];
-    agentToken_ = enrolled.body["token"];
+    EnrolledAgent agent = enrolAgent("web", "prod", "host-1");
+    ASSERT_FALSE(agent.instanceId.empty());
+    instanceId_ = agent.instanceId;
+    agentToken_ = agent.token;
     auto pushed =
         admin_->uploadFile("POST", "/v1/applications/web/revisions", packBundle("app.tgz"));
     ASSERT_TRUE(pushed.ok() && pushed->status == 201);

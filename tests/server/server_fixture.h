@@ -92,6 +92,24 @@ class ServerFixture : public ::testing::Test {
     ASSERT_EQ(created.status, 201) << created.text;
   }
 
+  // An agent enrolled in a static group through the API, as `greenlight agent` would.
+  struct EnrolledAgent {
+    std::string instanceId;
+    std::string token;
+  };
+  EnrolledAgent enrolAgent(const std::string& application, const std::string& group,
+                           const std::string& hostName) {
+    Answer enrolment = call(*admin_, "POST", "/v1/applications/" + application + "/groups/" +
+                                                 group + "/enrolment-tokens");
+    EXPECT_EQ(enrolment.status, 201) << enrolment.text;
+    if (enrolment.status != 201) return {};
+    auto enrolling = clientWith(enrolment.body["token"]);
+    Answer enrolled = call(*enrolling, "POST", "/v1/agent/enrol", nlohmann::json{{"hostName", hostName}});
+    EXPECT_EQ(enrolled.status, 201) << enrolled.text;
+    if (enrolled.status != 201) return {};
+    return {enrolled.body["instanceId"], enrolled.body["token"]};
+  }
+
   // Packs examples/sample-app (or `folder`) as a tgz into the test's folder.
   std::filesystem::path packBundle(const std::string& name,
                                    std::optional<std::filesystem::path> folder = std::nullopt) {
