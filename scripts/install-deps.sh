@@ -14,6 +14,8 @@ packages=(
   acl python3 curl zip unzip procps tar gzip passwd haproxy wrk
   # the analysis tests query a real Prometheus server
   prometheus
+  # the live terminal view is tested under a pseudo-terminal
+  tmux
 )
 
 missing=()

@@ -83,6 +83,34 @@ TEST(ClientWatchTest, PrintsEachChangeOnceAndExitsFourWhenTheDeploymentFails) {
   EXPECT_EQ(server.afters(), (std::vector<int>{0, 1})) << "each poll asks for what follows the version it has";
 }
 
+TEST(ClientWatchTest, LiveViewRedrawsTheTreeInPlaceOverThePreviousFrame) {
+  FakeWatchServer server(0);
+  ApiClient client(ClientSettings{server.address(), "glt_test"});
+  CommonClientOptions common;
+  std::ostringstream out, err;
+  ClientSession session(common, out, err);
+  FollowOptions options;
+  options.pollWaitSeconds = 1;
+  options.liveView = true;
+  options.unicode = true;
+  options.columns = 100;
+  options.rows = 40;
+  EXPECT_EQ(followDeployment(session, client, "d-FAKE00001", options), 4) << out.str() << err.str();
+  std::string text = out.str();
+  // Frame 1 (InProgress: the deployment and its instance), then frame 2 written over it from its
+  // top line: no blank frame between them, the rest of each line erased, what is below cleared.
+  std::string first = "\u27f3 d-FAKE00001  InProgress  in-place\033[K\n"
+                      "\u2514\u2500\u2500 \u27f3 i-1 web-0  InProgress\033[K\n\033[J";
+  EXPECT_EQ(text.rfind(first, 0), 0u) << text;
+  std::string second = "\033[2F\u2716 d-FAKE00001  Failed  in-place\033[K\n"
+                       "\u251c\u2500\u2500 \u2716 1 of 1 instances failed\033[K\n"
+                       "\u2514\u2500\u2500 \u2716 i-1 web-0  Failed\033[K\n"
+                       "    \u2514\u2500\u2500 \u2716 ValidateService  ScriptFailed\033[K\n\033[J";
+  EXPECT_EQ(text.find(second), first.size()) << text;
+  EXPECT_NE(text.find("Deployment d-FAKE00001 Failed."), std::string::npos) << text;
+  EXPECT_EQ(text.find("Following deployment"), std::string::npos) << "the tree says it: " << text;
+}
+
 TEST(ClientWatchTest, RetriesWhileTheServerIsUnavailableAndSaysSo) {
   FakeWatchServer server(2);
   ApiClient client(ClientSettings{server.address(), "glt_test"});
