@@ -203,6 +203,23 @@ TEST_F(TerminalViewIntegration, RollbackAsksOnATerminalAndTakesTheLastGoodOneOth
   EXPECT_EQ(piped.output.find('\033'), std::string::npos) << piped.output;
   EXPECT_EQ(newest().value("revision", ""), revisions[2]);
 
+  // --yes on a terminal: no question either; the last good one is now the rollback to 1.
+  tmux.start("yes", greenlight("rollback tiny web --yes --wait"));
+  screen = tmux.waitForText("yes", "EXIT=0");
+  EXPECT_NE(screen.find("Rolling back to the last good revision " + revisions[0].substr(0, 12)), std::string::npos)
+      << screen;
+  EXPECT_EQ(screen.find("which one"), std::string::npos) << screen;
+  EXPECT_EQ(newest().value("revision", ""), revisions[0]);
+
+  // q on the question: nothing is deployed.
+  std::string before = newest().value("id", "");
+  tmux.start("cancel", greenlight("rollback tiny web"));
+  tmux.waitForText("cancel", "Roll back to which one?");
+  tmux.sendKeys("cancel", "q Enter");
+  screen = tmux.waitForText("cancel", "EXIT=1");
+  EXPECT_NE(screen.find("rollback cancelled: nothing was deployed"), std::string::npos) << screen;
+  EXPECT_EQ(newest().value("id", ""), before);
+
   // --revision still picks outright, on a terminal too.
   tmux.start("named", greenlight("rollback tiny web --revision " + revisions[1].substr(0, 12)));
   screen = tmux.waitForText("named", "EXIT=0");
