@@ -16,6 +16,8 @@ packages=(
   prometheus
   # the dashboard's browser tests: headless Chromium driven from Node (tests/browser); npm below
   chromium nodejs
+  # the live terminal view is tested under a pseudo-terminal
+  tmux
 )
 
 missing=()

@@ -4,11 +4,13 @@
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <iostream>
 #include <memory>
 
 #include "cli/client_render_blue_green.h"
 #include "cli/client_render_deployment.h"
 #include "cli/client_render_notifications.h"
+#include "cli/client_rollback_choice.h"
 #include "cli/client_session.h"
 #include "cli/client_watch.h"
 
@@ -26,6 +28,7 @@ struct DeploymentArguments {
   bool wait = false;
   bool plan = false;
   bool rollback = false;
+  bool yes = false;
   int limit = 20;
 };
 
@@ -66,7 +69,7 @@ void addDeploy(CLI::App& app, ClientVerbRegistry& registry) {
   deploy->add_option("-c,--config", arguments->config, "Deployment configuration (default: the group's)");
   deploy->add_option("-d,--description", arguments->description, "A note kept with the deployment");
   deploy->add_flag("-w,--wait", arguments->wait,
-                   "Follow the deployment to its end: live table on a terminal, one line per change otherwise; "
+                   "Follow the deployment to its end: a live tree on a terminal, one timed line per change otherwise; "
                    "exit 0 Succeeded, 4 Failed, 5 Stopped");
   deploy->add_flag("--plan", arguments->plan,
                    "Only show what would happen (minimum healthy hosts, batches in order) without deploying; "
@@ -97,7 +100,9 @@ void addStatus(CLI::App& app, ClientVerbRegistry& registry) {
   CLI::App* status = app.add_subcommand(
       "status", "Show a deployment: each instance's status and event, and for failed ones the error and log tail");
   status->add_option("deployment", arguments->id, "Deployment id (d-...)")->required();
-  status->add_flag("-w,--watch", arguments->wait, "Follow it to its end; exit 0 Succeeded, 4 Failed, 5 Stopped");
+  status->add_flag("-w,--watch", arguments->wait,
+                  "Follow it to its end: a live tree on a terminal, one timed line per change otherwise; exit 0 "
+                  "Succeeded, 4 Failed, 5 Stopped");
   registry.addLeaf(status, [arguments](ClientSession& session) {
     ApiClient* client = session.connect();
     if (!client) return 1;
@@ -152,22 +157,86 @@ void addContinue(CLI::App& app, ClientVerbRegistry& registry) {
   });
 }
 
+constexpr std::size_t kRollbackChoices = 10;
+
+// Asks on the terminal which of `choices` to go back to; nullopt when the operator gives up
+// (q, or the end of input).
+std::optional<std::size_t> askRollbackChoice(ClientSession& session, const std::string& groupLabel,
+                                             const std::vector<RollbackChoice>& choices) {
+  session.out() << "Recent good revisions of " << groupLabel << ", newest first:\n"
+                << renderRollbackChoices(choices, std::chrono::system_clock::now());
+  std::string answer;
+  while (true) {
+    session.out() << "Roll back to which one? [1-" << choices.size() << ", Enter for 1, q to cancel] " << std::flush;
+    if (!std::getline(std::cin, answer) || answer == "q" || answer == "Q") return std::nullopt;
+    if (auto picked = parseRollbackAnswer(answer, choices.size())) return picked;
+    session.out() << "'" << answer << "' is not in the list.\n";
+  }
+}
+
+// The revision to roll back to when none was named: picked on a terminal, else the last good
+// one, said aloud. "" lets the server explain that there is nothing to go back to; nullopt when
+// the operator cancelled or the history could not be read (already reported).
+std::optional<std::string> chooseRollbackRevision(ClientSession& session, ApiClient& client,
+                                                  const DeploymentArguments& arguments, int& exitCode) {
+  auto history = client.get(apiPath({"deployments"}) + queryString({{"application", arguments.application},
+                                                                    {"group", arguments.group},
+                                                                    {"limit", "100"}}));
+  if (!history.ok()) {
+    exitCode = session.fail(history.error());
+    return std::nullopt;
+  }
+  auto choices = rollbackChoices(*history, kRollbackChoices);
+  if (choices.empty()) return std::string();
+  bool onTerminal = ::isatty(STDIN_FILENO) != 0 && ::isatty(STDOUT_FILENO) != 0;
+  if (onTerminal && !arguments.yes && !session.json()) {
+    auto picked = askRollbackChoice(session, arguments.application + "/" + arguments.group, choices);
+    if (!picked) {
+      exitCode = session.fail(Error{"Cancelled", "rollback cancelled: nothing was deployed"});
+      return std::nullopt;
+    }
+    session.out() << describeRollbackChoice(choices[*picked], *picked == 0);
+    return choices[*picked].revision;
+  }
+  // With --output json stdout holds only the answer: the note goes to stderr.
+  (session.json() ? session.err() : session.out()) << describeRollbackChoice(choices.front(), true);
+  return choices.front().revision;
+}
+
 void addRollbackAndHistory(CLI::App& app, ClientVerbRegistry& registry) {
   auto arguments = std::make_shared<DeploymentArguments>();
   CLI::App* rollback = app.add_subcommand(
-      "rollback", "Redeploy the group's last good revision, or --revision REF, as a new deployment (deployer)");
+      "rollback",
+      "Redeploy one of the group's recent good revisions as a new deployment (deployer): on a terminal it "
+      "lists them and asks which, otherwise it takes the last good one");
   rollback->add_option("application", arguments->application, "Application name")->required();
   rollback->add_option("group", arguments->group, "Deployment group name")->required();
-  rollback->add_option("-r,--revision", arguments->revision, "The revision to go back to (default: the last good one)");
+  rollback->add_option("-r,--revision", arguments->revision, "The revision to go back to, without asking");
+  rollback->add_flag("-y,--yes", arguments->yes, "Take the last good revision without asking");
   rollback->add_flag("-w,--wait", arguments->wait, "Follow it to its end; exit 0 Succeeded, 4 Failed, 5 Stopped");
+  rollback->footer("Examples:\n  greenlight rollback sample web            # pick from the recent good revisions\n"
+                   "  greenlight rollback sample web --yes --wait\n"
+                   "  greenlight rollback sample web --revision 0123456789ab");
   registry.addLeaf(rollback, [arguments](ClientSession& session) {
     ApiClient* client = session.connect();
     if (!client) return 1;
+    std::string revision = arguments->revision;
+    if (revision.empty()) {
+      int exitCode = 1;
+      auto chosen = chooseRollbackRevision(session, *client, *arguments, exitCode);
+      if (!chosen) return exitCode;
+      revision = *chosen;
+    }
     nlohmann::json body = nlohmann::json::object();
-    if (!arguments->revision.empty()) body["revision"] = arguments->revision;
+    if (!revision.empty()) body["revision"] = revision;
     auto answer = client->call(
         "POST", apiPath({"applications", arguments->application, "groups", arguments->group, "rollback"}), body);
     if (!answer.ok()) return session.fail(answer.error());
+    if (!revision.empty() && textOf(*answer, "revision") != revision && !session.json()) {
+      // A blue/green group whose previous fleet is still warm switches traffic back to it.
+      session.out() << "The previous fleet is still warm: traffic goes back to it, revision "
+                    << shortSha(textOf(*answer, "revision")) << ".\n";
+    }
     return startedThenMaybeFollow(session, *client, *answer, arguments->wait);
   });
 

@@ -42,11 +42,6 @@ const char* phaseMeaning(const std::string& phase) {
   return "";
 }
 
-std::string phaseText(const std::string& phase) {
-  std::string meaning = phaseMeaning(phase);
-  return meaning.empty() ? phase : phase + " (" + meaning + ")";
-}
-
 // The entries of the split in the order shown: the older fleets (those with traffic, and the
 // previous one in any case), then the new fleet.
 struct Split {
@@ -73,12 +68,6 @@ std::string shareText(const nlohmann::json& entry) {
   return textOf(entry, "fleetVersion") + " " + percentText(realOf(entry, "percent").value_or(0));
 }
 
-// "10:04:12" from an RFC 3339 time (UTC).
-std::string timeOfDay(const std::string& timestamp) {
-  std::string shown = shortTime(timestamp);
-  return shown.size() >= 19 ? shown.substr(11, 8) : shown;
-}
-
 std::string stepIdentity(const nlohmann::json& blueGreen) {
   if (textOf(blueGreen, "phase") != "Shifting" || arrayOf(blueGreen, "steps").empty()) return "";
   return textOf(blueGreen, "stepIndex");
@@ -100,6 +89,16 @@ std::string secondsText(long long milliseconds) {
 }
 
 }  // namespace
+
+std::string phaseText(const std::string& phase) {
+  std::string meaning = phaseMeaning(phase);
+  return meaning.empty() ? phase : phase + " (" + meaning + ")";
+}
+
+std::string timeOfDay(const std::string& timestamp) {
+  std::string shown = shortTime(timestamp);
+  return shown.size() >= 19 ? shown.substr(11, 8) : shown;
+}
 
 std::string percentText(double percent) {
   double rounded = std::round(percent * 10) / 10;

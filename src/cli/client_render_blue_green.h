@@ -14,6 +14,11 @@
 
 namespace greenlight::cli {
 
+// "Shifting (moving traffic to the new fleet)": the phase and what it means.
+std::string phaseText(const std::string& phase);
+// "10:04:12" from an RFC 3339 time (UTC, as every time the client prints).
+std::string timeOfDay(const std::string& timestamp);
+
 // "90%", "33.3%" (one decimal only when the share is not whole).
 std::string percentText(double percent);
 

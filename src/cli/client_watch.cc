@@ -8,7 +8,9 @@
 #include <iostream>
 #include <thread>
 
+#include "cli/client_render_blue_green.h"
 #include "cli/client_render_deployment.h"
+#include "cli/client_render_tree.h"
 
 namespace greenlight::cli {
 
@@ -20,9 +22,30 @@ bool isTransient(const Error& error) {
          error.code == "HttpStatus503" || error.code == "HttpStatus504";
 }
 
-std::size_t lineCount(const std::string& text) {
-  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+// The group's instances for the tree (online or not, the previous fleet's members); null when
+// they cannot be read: the tree is drawn without them rather than not at all.
+nlohmann::json groupInstances(ApiClient& client, const nlohmann::json& deployment) {
+  std::string application = textOf(deployment, "application");
+  std::string group = textOf(deployment, "groupName");
+  if (application.empty() || group.empty()) return nullptr;
+  auto answer = client.call("GET", apiPath({"applications", application, "groups", group, "instances"}), std::nullopt,
+                            std::chrono::seconds(5));
+  return answer.ok() ? std::move(*answer) : nlohmann::json();
 }
+
+// One frame of the live view: back to the top of the previous frame, each line written over the
+// old one and the rest of it erased, then whatever the old frame had below erased — no blank
+// frame in between, so nothing flickers. Lines stop one column short of the edge, where a
+// terminal would wrap.
+std::string liveFrame(const std::vector<std::string>& lines, std::size_t previousLines) {
+  std::string frame;
+  if (previousLines > 0) frame += "\033[" + std::to_string(previousLines) + "F";
+  for (const auto& line : lines) frame += line + "\033[K\n";
+  return frame + "\033[J";
+}
+
+// "10:04:12 " (UTC), the time a change was seen, for CI logs.
+std::string clockPrefix() { return timeOfDay(formatTimestamp(std::chrono::system_clock::now())) + " "; }
 
 }  // namespace
 
@@ -30,13 +53,13 @@ FollowOptions followOptionsForTerminal() {
   FollowOptions options;
   options.liveView = ::isatty(STDOUT_FILENO) != 0;
   options.colour = options.liveView && std::getenv("NO_COLOR") == nullptr;
+  options.unicode = localeIsUtf8();
   options.pollWaitSeconds = options.liveView ? 2 : 20;
   return options;
 }
 
 int followDeployment(ClientSession& session, ApiClient& client, const std::string& id,
                      const FollowOptions& options) {
-  Style style(options.colour);
   std::ostream& out = session.out();
   nlohmann::json previous;
   nlohmann::json current;
@@ -80,12 +103,18 @@ int followDeployment(ClientSession& session, ApiClient& client, const std::strin
     version = numberOf(current, "version").value_or(version);
     if (!session.json()) {
       if (options.liveView) {
-        std::string frame = renderDeploymentView(current, style, std::chrono::system_clock::now());
-        if (linesDrawn > 0) out << "\033[" << linesDrawn << "F\033[J";
-        out << frame << std::flush;
-        linesDrawn = lineCount(frame);
+        TerminalSize size = stdoutTerminalSize();
+        TreeOptions tree;
+        tree.width = (options.columns > 0 ? options.columns : size.columns) - 1;
+        tree.unicode = options.unicode;
+        tree.colour = options.colour;
+        auto lines = renderDeploymentTree(current, groupInstances(client, current), std::chrono::system_clock::now(), tree);
+        // The frame keeps below the terminal's height, so going back up always reaches its top.
+        lines = fitToHeight(std::move(lines), (options.rows > 0 ? options.rows : size.rows) - 1, options.unicode);
+        out << liveFrame(lines, linesDrawn) << std::flush;
+        linesDrawn = lines.size();
       } else {
-        for (const auto& line : describeChanges(previous, current)) out << line << "\n";
+        for (const auto& line : describeChanges(previous, current)) out << clockPrefix() << line << "\n";
         out << std::flush;
       }
     }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <regex>
 #include <sstream>
 
 #include "cli/client_watch.h"
@@ -88,7 +89,13 @@ TEST(ClientWatchBlueGreenTest, OneLinePerChangeOfPhaseStepOrSplit) {
       "deployment d-BLUEGREEN: phase Done (done)\n"
       "deployment d-BLUEGREEN: Succeeded\n"
       "Deployment d-BLUEGREEN Succeeded. Traffic: sample-web-v001 0%, sample-web-v002 100%.\n";
-  EXPECT_EQ(out.str(), expected);
+  // Each change line starts with the time it was seen (UTC); the rest is fixed.
+  static const std::regex kClock("(^|\n)[0-2][0-9]:[0-5][0-9]:[0-6][0-9] deployment ");
+  std::string text = out.str();
+  auto stamped = std::distance(std::sregex_iterator(text.begin(), text.end(), kClock), std::sregex_iterator());
+  EXPECT_EQ(stamped, 12) << text;
+  EXPECT_EQ(std::regex_replace(text, kClock, "$1deployment "), expected);
+  EXPECT_EQ(text.find('\033'), std::string::npos) << "no escape off a terminal";
 }
 
 }  // namespace

@@ -63,24 +63,64 @@ class FakeWatchServer {
   std::unique_ptr<http::HttpServer> server_;
 };
 
-TEST(ClientWatchTest, PrintsEachChangeOnceAndExitsFourWhenTheDeploymentFails) {
-  FakeWatchServer server(0);
+struct Followed {
+  int exitCode = -1;
+  std::string out;
+  std::string err;
+};
+
+// followDeployment of d-FAKE00001 from `server` in text, with one-second polls.
+Followed follow(const FakeWatchServer& server, FollowOptions options) {
   ApiClient client(ClientSettings{server.address(), "glt_test"});
   CommonClientOptions common;
   std::ostringstream out, err;
   ClientSession session(common, out, err);
-  FollowOptions options;
   options.pollWaitSeconds = 1;
-  EXPECT_EQ(followDeployment(session, client, "d-FAKE00001", options), 4) << out.str() << err.str();
-  std::string text = out.str();
+  Followed followed;
+  followed.exitCode = followDeployment(session, client, "d-FAKE00001", options);
+  followed.out = out.str();
+  followed.err = err.str();
+  return followed;
+}
+
+TEST(ClientWatchTest, PrintsEachChangeOnceAndExitsFourWhenTheDeploymentFails) {
+  FakeWatchServer server(0);
+  Followed followed = follow(server, FollowOptions{});
+  EXPECT_EQ(followed.exitCode, 4) << followed.out << followed.err;
+  const std::string& text = followed.out;
   EXPECT_NE(text.find("instance web-0 (i-1): event ValidateService InProgress\n"), std::string::npos) << text;
   EXPECT_NE(text.find("instance web-0 (i-1): event ValidateService Failed in 0.250s: ScriptFailed\n"),
             std::string::npos)
       << text;
   EXPECT_NE(text.find("deployment d-FAKE00001: Failed\n"), std::string::npos) << text;
-  EXPECT_NE(err.str().find("greenlight: deployment d-FAKE00001 failed: 1 of 1 instances failed"), std::string::npos)
-      << err.str();
+  EXPECT_NE(followed.err.find("greenlight: deployment d-FAKE00001 failed: 1 of 1 instances failed"), std::string::npos)
+      << followed.err;
+  EXPECT_EQ(text.find('\033'), std::string::npos) << "no escape off a terminal: " << text;
   EXPECT_EQ(server.afters(), (std::vector<int>{0, 1})) << "each poll asks for what follows the version it has";
+}
+
+TEST(ClientWatchTest, LiveViewRedrawsTheTreeInPlaceOverThePreviousFrame) {
+  FakeWatchServer server(0);
+  FollowOptions options;
+  options.liveView = true;
+  options.unicode = true;
+  options.columns = 100;
+  options.rows = 40;
+  Followed followed = follow(server, options);
+  EXPECT_EQ(followed.exitCode, 4) << followed.out << followed.err;
+  const std::string& text = followed.out;
+  // Frame 1 (InProgress: the deployment and its instance), then frame 2 written over it from its
+  // top line: no blank frame between them, the rest of each line erased, what is below cleared.
+  std::string first = "\u27f3 d-FAKE00001  InProgress  in-place\033[K\n"
+                      "\u2514\u2500\u2500 \u27f3 i-1 web-0  InProgress\033[K\n\033[J";
+  EXPECT_EQ(text.rfind(first, 0), 0u) << text;
+  std::string second = "\033[2F\u2716 d-FAKE00001  Failed  in-place\033[K\n"
+                       "\u251c\u2500\u2500 \u2716 1 of 1 instances failed\033[K\n"
+                       "\u2514\u2500\u2500 \u2716 i-1 web-0  Failed\033[K\n"
+                       "    \u2514\u2500\u2500 \u2716 ValidateService  ScriptFailed\033[K\n\033[J";
+  EXPECT_EQ(text.find(second), first.size()) << text;
+  EXPECT_NE(text.find("Deployment d-FAKE00001 Failed."), std::string::npos) << text;
+  EXPECT_EQ(text.find("Following deployment"), std::string::npos) << "the tree says it: " << text;
 }
 
 TEST(ClientWatchTest, RetriesWhileTheServerIsUnavailableAndSaysSo) {
