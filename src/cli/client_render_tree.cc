@@ -125,6 +125,9 @@ class TreeBuilder {
     groupInstances_ = &arrayOf(groupInstances, "instances");
   }
 
+  // Folds the quiet instances (see addInstances).
+  void setCompact(bool compact) { compact_ = compact; }
+
   Node build() const {
     std::string status = textOf(deployment_, "status");
     Node root{markOfStatus(status), header(status), {}};
@@ -140,7 +143,9 @@ class TreeBuilder {
       root.children.push_back({Mark::Failed, drawing_.status((code.empty() ? "" : code + ": ") + firstLine(message), Mark::Failed), {}});
     }
     if (blueGreen.is_null()) {
-      for (const auto& target : arrayOf(deployment_, "targets")) root.children.push_back(targetNode(target));
+      std::vector<Node> instances;
+      for (const auto& target : arrayOf(deployment_, "targets")) instances.push_back(targetNode(target));
+      addInstances(root.children, std::move(instances));
     } else {
       for (auto& fleet : fleetNodes(blueGreen)) root.children.push_back(std::move(fleet));
     }
@@ -312,7 +317,9 @@ class TreeBuilder {
       std::string message = failed ? textOf(*failed, "message") : "";
       if (message.empty()) message = textOf(target, "message");
       std::string event = failed ? textOf(*failed, "event") : textOf(target, "currentEvent");
-      node.children.push_back({Mark::Failed, joined({event, drawing_.status(code, Mark::Failed), firstLine(message)}), {}});
+      if (!event.empty() || !code.empty() || !message.empty()) {
+        node.children.push_back({Mark::Failed, joined({event, code.empty() ? "" : drawing_.status(code, Mark::Failed), firstLine(message)}), {}});
+      }
     } else if (mark == Mark::Running) {
       std::string current = textOf(target, "currentEvent");
       for (const auto& event : arrayOf(target, "events")) {
@@ -368,19 +375,21 @@ class TreeBuilder {
     }
     std::string revision;
     std::vector<Node> children;
+    std::vector<Node> instances;
     if (isNew && !switchBack) {
       revision = textOf(deployment_, "revision");
-      for (const auto& target : arrayOf(deployment_, "targets")) children.push_back(targetNode(target));
+      for (const auto& target : arrayOf(deployment_, "targets")) instances.push_back(targetNode(target));
     } else {
       for (const auto& instance : *groupInstances_) {
         if (textOf(instance, "fleetVersion") != fleet || textOf(instance, "lifecycle") == "Terminated") continue;
         if (revision.empty()) revision = textOf(instance, "currentRevision");
-        children.push_back(groupInstanceNode(instance));
+        instances.push_back(groupInstanceNode(instance));
       }
-      if (isNew && children.empty()) {
-        for (const auto& target : arrayOf(deployment_, "targets")) children.push_back(targetNode(target));
+      if (isNew && instances.empty()) {
+        for (const auto& target : arrayOf(deployment_, "targets")) instances.push_back(targetNode(target));
       }
     }
+    addInstances(children, std::move(instances));
     std::string healthy;
     if (share && numberOf(*share, "instances")) {
       healthy = textOf(*share, "healthy") + "/" + textOf(*share, "instances") + " healthy";
@@ -402,12 +411,42 @@ class TreeBuilder {
     return node;
   }
 
+  // The instances under a node; when compact, those with nothing to tell (done, pending,
+  // skipped) become one line that counts them, so the ones running or failed stay in sight.
+  void addInstances(std::vector<Node>& into, std::vector<Node> instances) const {
+    if (!compact_) {
+      for (auto& instance : instances) into.push_back(std::move(instance));
+      return;
+    }
+    std::size_t done = 0, pending = 0, skipped = 0;
+    for (auto& instance : instances) {
+      if (instance.mark == Mark::Done) {
+        ++done;
+      } else if (instance.mark == Mark::Pending) {
+        ++pending;
+      } else if (instance.mark == Mark::Skipped) {
+        ++skipped;
+      } else {
+        into.push_back(std::move(instance));
+      }
+    }
+    if (done + pending + skipped == 0) return;
+    std::vector<std::string> counts;
+    if (done > 0) counts.push_back(drawing_.symbol(Mark::Done) + " " + std::to_string(done) + " done");
+    if (pending > 0) counts.push_back(drawing_.symbol(Mark::Pending) + " " + std::to_string(pending) + " pending");
+    if (skipped > 0) counts.push_back(drawing_.symbol(Mark::Skipped) + " " + std::to_string(skipped) + " skipped");
+    std::string text;
+    for (const auto& count : counts) text += (text.empty() ? "" : ", ") + count;
+    into.push_back({Mark::Info, text + " (folded to fit the terminal)", {}});
+  }
+
   const nlohmann::json& deployment_;
   WallTime now_;
   const Drawing& drawing_;
   std::string id_;
   std::map<std::string, const nlohmann::json*> known_;
   const nlohmann::json* groupInstances_ = nullptr;
+  bool compact_ = false;
 };
 
 }  // namespace
@@ -417,6 +456,10 @@ std::vector<std::string> renderDeploymentTree(const nlohmann::json& deployment, 
   Drawing drawing(options);
   TreeBuilder builder(deployment, groupInstances, now, drawing);
   std::vector<std::string> lines;
+  drawing.draw(builder.build(), "", "", lines);
+  if (options.maxLines == 0 || lines.size() <= options.maxLines) return lines;
+  builder.setCompact(true);
+  lines.clear();
   drawing.draw(builder.build(), "", "", lines);
   return lines;
 }

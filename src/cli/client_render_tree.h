@@ -18,6 +18,9 @@ struct TreeOptions {
   std::size_t width = 80;  // columns: longer lines are cut, ending in "…"
   bool unicode = true;     // box-drawing and status symbols; plain ASCII when false
   bool colour = false;     // ANSI colours on the symbols and statuses
+  // When the tree would be taller, the instances done, pending or skipped are folded into one
+  // line per fleet (or deployment) that counts them; those running or failed stay. 0: no limit.
+  std::size_t maxLines = 0;
 };
 
 // The tree of `deployment` (the Deployment schema of docs/openapi.yaml). `groupInstances` is the

@@ -108,9 +108,10 @@ int followDeployment(ClientSession& session, ApiClient& client, const std::strin
         tree.width = (options.columns > 0 ? options.columns : size.columns) - 1;
         tree.unicode = options.unicode;
         tree.colour = options.colour;
-        auto lines = renderDeploymentTree(current, groupInstances(client, current), std::chrono::system_clock::now(), tree);
         // The frame keeps below the terminal's height, so going back up always reaches its top.
-        lines = fitToHeight(std::move(lines), (options.rows > 0 ? options.rows : size.rows) - 1, options.unicode);
+        tree.maxLines = (options.rows > 0 ? options.rows : size.rows) - 1;
+        auto lines = renderDeploymentTree(current, groupInstances(client, current), std::chrono::system_clock::now(), tree);
+        lines = fitToHeight(std::move(lines), tree.maxLines, options.unicode);
         out << liveFrame(lines, linesDrawn) << std::flush;
         linesDrawn = lines.size();
       } else {

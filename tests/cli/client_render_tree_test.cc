@@ -304,6 +304,28 @@ TEST(ClientRenderTreeTest, SucceededBlueGreenShowsTheNewFleetServingAndNoStep) {
   EXPECT_EQ(text.find("step"), std::string::npos) << text;
 }
 
+TEST(ClientRenderTreeTest, ATreeTallerThanTheTerminalFoldsTheQuietInstancesAndKeepsTheBusyOnes) {
+  json deployment = inPlaceDeployment();
+  json targets = json::array();
+  for (int i = 0; i < 300; ++i) {
+    std::string status = i == 7 ? "Failed" : (i == 150 ? "InProgress" : (i < 200 ? "Succeeded" : "Pending"));
+    targets.push_back(target("i-" + std::to_string(i), "web-" + std::to_string(i), 20000 + i, status, "", json::array()));
+  }
+  deployment["targets"] = targets;
+  TreeOptions options = wide();
+  EXPECT_EQ(renderDeploymentTree(deployment, nullptr, kNow, options).size(), 301u) << "no limit: every instance";
+  options.maxLines = 20;
+  auto lines = renderDeploymentTree(deployment, nullptr, kNow, options);
+  std::string text = joinLines(lines);
+  EXPECT_LE(lines.size(), 20u) << text;
+  EXPECT_NE(text.find("\u2716 i-7 web-7:20007  Failed"), std::string::npos) << text;
+  EXPECT_NE(text.find("\u27f3 i-150 web-150:20150  InProgress"), std::string::npos) << text;
+  EXPECT_NE(text.find("\u2514\u2500\u2500 \u2022 \u2714 198 done, \u25cc 100 pending (folded to fit the terminal)\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("i-8 "), std::string::npos) << text;
+}
+
 TEST(ClientRenderTreeTest, FitToHeightKeepsTheTopAndSaysHowManyLinesAreHidden) {
   std::vector<std::string> lines = {"a", "b", "c", "d", "e"};
   EXPECT_EQ(fitToHeight(lines, 5, true), lines);
