@@ -35,3 +35,11 @@ if ((${#missing[@]} > 0)); then
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# The AWS tests talk to a real moto_server (Python; not packaged by Debian 12).
+if ! command -v moto_server >/dev/null 2>&1; then
+  echo "installing moto_server (the AWS tests' peer) with pip"
+  python3 -m pip install --quiet 'moto[server]' 2>/dev/null ||
+    python3 -m pip install --quiet --break-system-packages 'moto[server]' ||
+    echo "moto_server is missing and pip could not install it: install 'moto[server]' for the AWS tests" >&2
+fi
