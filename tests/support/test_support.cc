@@ -50,7 +50,8 @@ std::string readFile(const std::filesystem::path& path) {
 
 CommandResult runCommand(const std::string& commandLine) {
   CommandResult result;
-  std::string wrapped = commandLine + " 2>&1";
+  // A subshell, so that a redirection of the command's own (`2>/dev/null`) wins over this one.
+  std::string wrapped = "(" + commandLine + "\n) 2>&1";
   FILE* pipe = ::popen(wrapped.c_str(), "r");
   if (pipe == nullptr) return result;
   std::array<char, 4096> buffer{};
