@@ -12,6 +12,8 @@
 
 namespace greenlight::catalog::detail {
 
+struct SpecEntry;
+
 struct SpecNode {
   enum class Kind { Null, Scalar, Sequence, Mapping };
   // Plain YAML scalars are untyped text ("4", "true", "web"); quoted YAML and JSON strings are
@@ -24,13 +26,22 @@ struct SpecNode {
   int line = 0;      // 1-based; 0 when the source has no positions (JSON)
   int column = 0;
   std::vector<SpecNode> items;                              // sequences
-  std::vector<std::pair<SpecNode, SpecNode>> entries;       // mappings: key, value in order
+  // Mappings: key, value in order. Not std::pair: a pair of the type being defined is refused by
+  // clang with libstdc++ (the fuzz build), a vector of a declared struct is not.
+  std::vector<SpecEntry> entries;
 
   // The node as JSON (untyped scalars read as booleans, integers or text), for sections kept
   // verbatim.
   nlohmann::json toJson() const;
   // "\"four\"", "a list", "a mapping", "nothing": what was found, for messages.
   std::string describe() const;
+};
+
+struct SpecEntry {
+  SpecEntry(SpecNode keyNode, SpecNode valueNode)
+      : key(std::move(keyNode)), value(std::move(valueNode)) {}
+  SpecNode key;
+  SpecNode value;
 };
 
 struct SpecDocument {

@@ -402,8 +402,9 @@ class ManifestImport {
     if (!node.IsDefined() || node.IsNull()) return;
     ManifestFields transitions(node, stack.pathOf("lifecycle_hooks"), report_);
     ordered_json hooks = ordered_json::array();
-    for (const auto& [key, transition] : {std::pair<std::string, std::string>{"launch_transition", "launch"},
-                                          {"terminate_transition", "terminate"}}) {
+    for (const auto& [key, kind] : {std::pair<std::string, std::string>{"launch_transition", "launch"},
+                                    {"terminate_transition", "terminate"}}) {
+      const std::string& transition = kind;  // a lambda may not capture a structured binding (clang 14)
       auto list = mapList(transitions, key, [&transition](ManifestFields& hook, std::size_t i, const YAML::Node& item) {
         ordered_json out = ordered_json::object();
         out["name"] = hook.text("lifecycle_hook_name").value_or(transition + "-" + std::to_string(i + 1));
