@@ -198,9 +198,18 @@ Result<StoredBundle> RevisionStore::ingest(const fs::path& uploaded) {
 
   fs::path target = folder_ / stored.sha256;
   std::error_code error;
+  auto mirrored = [&]() -> Result<StoredBundle> {
+    if (!mirror_) return stored;
+    if (Status put = mirror_->put(stored.sha256, target); !put.ok()) {
+      return Error{put.error().code, "the revision is stored on the server but not in " +
+                                         mirror_->describe(stored.sha256) + ": " +
+                                         put.error().message + "; push it again to retry"};
+    }
+    return stored;
+  };
   if (fs::is_regular_file(target, error)) {
     stored.alreadyStored = true;
-    return stored;
+    return mirrored();
   }
   if (::chmod(upload.c_str(), 0600) != 0) {
     return errnoError("IoError", "cannot set the mode of " + upload.string(), errno);
@@ -218,7 +227,7 @@ Result<StoredBundle> RevisionStore::ingest(const fs::path& uploaded) {
       !synced.ok()) {
     return synced.error();
   }
-  return stored;
+  return mirrored();
 }
 
 Result<BundleContents> RevisionStore::contents(const std::string& sha256,
@@ -272,6 +281,23 @@ Result<fs::path> RevisionStore::pathFor(const std::string& sha256) const {
   }
   fs::path path = folder_ / sha256;
   std::error_code error;
+  if (!fs::is_regular_file(path, error) && mirror_) {
+    // Fetched beside the store and renamed in, so a half-written copy is never a bundle.
+    fs::path partial = temporaryPath();
+    Status fetched = mirror_->fetch(sha256, partial);
+    if (fetched.ok()) {
+      auto digest = sha256File(partial);
+      if (digest.ok() && *digest == sha256 && ::rename(partial.c_str(), path.c_str()) == 0) {
+        return path;
+      }
+    }
+    fs::remove(partial, error);
+    if (!fetched.ok() && fetched.error().code != codes::kNotFound) {
+      return Error{fetched.error().code, "the bundle " + sha256 + " is not in the revision store " +
+                                             folder_.string() + " and could not be fetched from " +
+                                             mirror_->describe(sha256) + ": " + fetched.error().message};
+    }
+  }
   if (!fs::is_regular_file(path, error)) {
     return detail::notFound("the bundle " + sha256 + " is not in the revision store " +
                             folder_.string() + "; push the revision again");

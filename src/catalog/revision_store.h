@@ -4,6 +4,8 @@
 // revision.
 #pragma once
 
+#include <memory>
+
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -36,6 +38,20 @@ struct BundleContents {
   std::vector<BundleFile> files;   // sorted by path
 };
 
+// A second, durable home for bundles (the S3 revision store): every bundle the store keeps is put
+// there too, and a bundle missing from the local folder (a new server, a lost disk) is fetched
+// from it. Implementations are thread-safe.
+class RevisionMirror {
+ public:
+  virtual ~RevisionMirror() = default;
+  // Stores the bundle at `path` under its sha256 unless it is there already.
+  virtual Status put(const std::string& sha256, const std::filesystem::path& path) = 0;
+  // Writes the bundle to `destination`; NotFound when the mirror does not have it.
+  virtual Status fetch(const std::string& sha256, const std::filesystem::path& destination) = 0;
+  // Where the bundle lives there, for people: "s3://bucket/revisions/<sha256>".
+  virtual std::string describe(const std::string& sha256) const = 0;
+};
+
 // Thread-safe: every write goes through a unique temporary name and an atomic rename.
 class RevisionStore {
  public:
@@ -53,8 +69,11 @@ class RevisionStore {
   // limits) into a scratch folder removed afterwards. NotFound when absent.
   Result<BundleContents> contents(const std::string& sha256,
                                   const std::string& appspecFilename) const;
-  // The stored bundle's path; NotFound when absent.
+  // The stored bundle's path; NotFound when absent (fetched from the mirror first, if any).
   Result<std::filesystem::path> pathFor(const std::string& sha256) const;
+  // Every bundle kept from now on is also put in `mirror`; an upload the mirror refuses fails
+  // (the local copy stays, and the same upload again retries the mirror).
+  void setMirror(std::shared_ptr<RevisionMirror> mirror) { mirror_ = std::move(mirror); }
 
   const std::filesystem::path& folder() const { return folder_; }
 
@@ -63,6 +82,7 @@ class RevisionStore {
       : folder_(std::move(folder)), limits_(limits) {}
   std::filesystem::path folder_;
   bundle::Limits limits_;
+  std::shared_ptr<RevisionMirror> mirror_;
 };
 
 }  // namespace greenlight::catalog

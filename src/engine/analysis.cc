@@ -311,11 +311,23 @@ CheckResult measurePrometheus(const catalog::CheckSpec& check,
 
 AlarmRound measureAlarms(const catalog::AlarmsSpec& alarms,
                          const std::map<std::string, std::string>& values,
-                         const nlohmann::json& context) {
+                         const nlohmann::json& context,
+                         const CloudWatchReader& cloudwatch) {
   AlarmRound round;
   for (const auto& check : alarms.checks) {
-    CheckResult result = check.prometheus ? measurePrometheus(check, values, false)
-                                          : measureWebhook(check, context);
+    CheckResult result;
+    if (check.cloudwatch) {
+      if (cloudwatch) {
+        result = cloudwatch(check);
+      } else {
+        result.name = check.name;
+        result.kind = "cloudwatch";
+        result.verdict = verdicts::kError;
+        result.summary = "this server has no AWS access to read CloudWatch alarms (start it with --aws-region)";
+      }
+    } else {
+      result = check.prometheus ? measurePrometheus(check, values, false) : measureWebhook(check, context);
+    }
     std::string line = result.name + ": " + result.summary;
     if (result.verdict == verdicts::kFailed) round.fired += (round.fired.empty() ? "" : "; ") + line;
     if (result.verdict == verdicts::kError) {

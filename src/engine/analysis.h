@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -109,9 +110,12 @@ struct AlarmRound {
   std::string fired;
   std::string unreadable;
 };
+// Reads a `cloudwatch` check (the server's AWS access); without one such checks are Errors.
+using CloudWatchReader = std::function<CheckResult(const catalog::CheckSpec& check)>;
 AlarmRound measureAlarms(const catalog::AlarmsSpec& alarms,
                          const std::map<std::string, std::string>& values,
-                         const nlohmann::json& context);
+                         const nlohmann::json& context,
+                         const CloudWatchReader& cloudwatch = {});
 
 // Folds one round of results into the window's counts. Returns the failure message when the
 // analysis has failed (failures beyond failureLimit, or errors beyond consecutiveErrorLimit).

@@ -57,14 +57,18 @@ bool passed(const std::optional<WallTime>& since, int limitSeconds, WallTime now
 }
 
 // "i-1a2b (web-v002-0, port 41001): L7STS HTTP status 500", one per member not healthy.
-std::string unhealthyList(const Instances& members, const std::vector<traffic::MemberStatus>& seen) {
+// `refused`: why the balancer would not take a member (by instance id).
+std::string unhealthyList(const Instances& members, const std::vector<traffic::MemberStatus>& seen,
+                          const std::map<std::string, std::string>& refused = {}) {
   std::string text;
   for (const auto& instance : members) {
     const traffic::MemberStatus* status = findMember(seen, instance.id);
     if (status != nullptr && status->healthy) continue;
     text += text.empty() ? "" : "; ";
     text += instance.id + " (" + instance.hostName + ", port " + std::to_string(instance.port) + ")";
-    if (status == nullptr) {
+    if (auto why = refused.find(instance.id); status == nullptr && why != refused.end()) {
+      text += ": the load balancer would not take it: " + why->second;
+    } else if (status == nullptr) {
       text += ": not in the pool";
     } else {
       text += ": " + status->status;
@@ -291,7 +295,10 @@ Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects
     }
     return ids;
   };
-  auto ensureMembers = [&](const Instances& members) -> Result<std::vector<traffic::MemberStatus>> {
+  // A member the balancer refuses (an ELB target that is not running) is left out and named in
+  // `refused`, to be judged as unhealthy; without `refused` the refusal is the pass's error.
+  auto ensureMembers = [&](const Instances& members, std::map<std::string, std::string>* refused = nullptr)
+      -> Result<std::vector<traffic::MemberStatus>> {
     if (Status ensured = traffic->ensurePool(pool); !ensured.ok()) return ensured.error();
     auto seen = readPool();
     if (!seen.ok()) return seen;
@@ -300,7 +307,9 @@ Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects
       if (findMember(*seen, instance.id) != nullptr) continue;
       if (Status joined = traffic->addMember(pool.id, {instance.id, "127.0.0.1", instance.port});
           !joined.ok()) {
-        return joined.error();
+        if (refused == nullptr || joined.error().code == codes::kUnavailable) return joined.error();
+        (*refused)[instance.id] = joined.error().message;
+        continue;
       }
       added = true;
     }
@@ -588,7 +597,8 @@ Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects
     }
     nlohmann::json context = checkContext();
     context.update({{"phase", state.phase}, {"alarm", true}});
-    AlarmRound round = measureAlarms(*alarms, queryValues(alarms->intervalSeconds), context);
+    AlarmRound round = measureAlarms(*alarms, queryValues(alarms->intervalSeconds), context,
+                                     cloudwatchFor(group));
     Result<bool> saved = commit([&](store::SqliteDatabase&, rows::DeploymentRow&, BlueGreenState& fresh) {
       fresh.alarmsCheckedAt = now;
       fresh.alarms = round.results;
@@ -659,8 +669,17 @@ Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects
                   "Cannot set up the pool " + pool.name + ": " + ensured.error().message, false);
     }
     int count = view.numbers ? view.numbers->instanceCount : group.spec.fleet.instances;
+    // An aws fleet's size is its Auto Scaling group's capacity (the provider's to decide: copied
+    // from the serving version unless forced), except for a rolling replace's batches.
+    if (group.spec.fleet.provider == catalog::FleetProvider::Aws) count = 0;
     if (state.batchSize > 0) count = std::min(state.fleetSize, state.batches * state.batchSize);
     auto made = compute->provisionFleetVersion(group.id, newFleet, count);
+    // Still launching (an Auto Scaling group filling up): asked again until provisionTimeoutSeconds.
+    if (!made.ok() && made.error().code == codes::kUnavailable && running &&
+        !passed(state.phaseStartedAt, bg.provisionTimeoutSeconds, now)) {
+      pollSoon = true;
+      return false;
+    }
     if (!made.ok()) {
       return fail(DeploymentStatus::Failed, "ProvisionFailed",
                   "Could not start the new fleet " + newFleet + ": " + made.error().message,
@@ -705,9 +724,14 @@ Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects
 
   if (phase == phases::kRegistering) {
     Instances members = servingNew();
-    auto seen = ensureMembers(members);
+    std::map<std::string, std::string> refused;
+    auto seen = ensureMembers(members, &refused);
     if (!seen.ok()) return seen.error();
-    std::string unhealthy = unhealthyList(members, *seen);
+    std::string unhealthy = unhealthyList(members, *seen, refused);
+    // The provider's own view too (an aws instance must be InService and Healthy in its group).
+    auto providerSick = compute->unhealthyInstances(group.id, newFleet);
+    if (!providerSick.ok()) return providerSick.error();
+    if (!providerSick->empty()) unhealthy += (unhealthy.empty() ? "" : "; ") + *providerSick;
     // A rolling replace's later batch joins a shift under way: it goes back to the step it is for.
     const bool laterBatch = state.batchSize > 0 && state.batches > 1;
     auto registered = [&](std::vector<std::string> leftOut) {
@@ -828,6 +852,12 @@ Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects
     if (phase == phases::kShifting) {
       const auto stepCount = static_cast<int>(state.steps.size());
       if (state.stepIndex >= stepCount) {
+        // The group's first fleet serves every request and ends here: the provider completes it.
+        if (state.previousFleetVersion.empty() && running) {
+          if (Status serving = compute->fleetVersionServing(group.id, newFleet); !serving.ok()) {
+            return serving.error();
+          }
+        }
         return commit([&](store::SqliteDatabase&, rows::DeploymentRow& row, BlueGreenState& fresh) {
           noteTraffic(fresh, *seen);
           fresh.phaseStartedAt = now;
@@ -946,7 +976,8 @@ Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects
       }
       return toRetiring(serve + " has no instance left; traffic was not moved back.");
     }
-    auto seen = ensureMembers(serving);
+    std::map<std::string, std::string> refused;
+    auto seen = ensureMembers(serving, &refused);
     if (!seen.ok()) return seen.error();
     int healthy = 0;
     for (const auto& instance : serving) {
@@ -958,7 +989,7 @@ Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects
         pollSoon = true;
         return false;
       }
-      std::string detail = unhealthyList(serving, *seen);
+      std::string detail = unhealthyList(serving, *seen, refused);
       if (state.switchBack && running) {
         return fail(DeploymentStatus::Failed, "HealthCheckFailed",
                     "Cannot switch back: no instance of " + serve + " passes the health check: " +
@@ -967,7 +998,7 @@ Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects
       return toRetiring("Traffic was not moved back: no instance of " + serve +
                         " passes the health check (" + detail + ").");
     }
-    auto applied = applySplit(inPool(fleet(drain), *seen), idsOf(serving), 100);
+    auto applied = applySplit(inPool(fleet(drain), *seen), inPool(serving, *seen), 100);
     if (!applied.ok()) return applied.error();
     return commit([&](store::SqliteDatabase& db, rows::DeploymentRow&, BlueGreenState& fresh) {
       noteTraffic(fresh, *applied);
@@ -991,6 +1022,13 @@ Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects
   }
 
   if (phase == phases::kRetiring) {
+    // A version that succeeded serves every request from now on: the provider completes it
+    // (an aws fleet's scaling policies, alarms and scheduled actions) before older ones go.
+    if (active(view.status) && !state.switchBack) {
+      if (Status serving = compute->fleetVersionServing(group.id, newFleet); !serving.ok()) {
+        return serving.error();
+      }
+    }
     auto seen = readPool();
     if (!seen.ok()) return seen.error();
     bool drained = true;

@@ -3,6 +3,7 @@
 // does while the previous fleet is alive.
 #include <algorithm>
 
+#include "catalog/aws_fleet_spec.h"
 #include "catalog/analysis_spec.h"
 #include "catalog/traffic_spec.h"
 #include "common/error_codes.h"
@@ -78,6 +79,11 @@ Status Engine::Impl::startBlueGreen(store::SqliteDatabase& db, rows::DeploymentR
   if (!blueGreenOptions.ok()) return blueGreenOptions.error();
   if (blueGreenOptions->rolling && !state.previousFleetVersion.empty()) {
     state.fleetSize = row.view.numbers ? row.view.numbers->instanceCount : group.spec.fleet.instances;
+    if (group.spec.fleet.provider == catalog::FleetProvider::Aws) {
+      auto aws = catalog::awsFleetOf(group);
+      if (!aws.ok()) return aws.error();
+      state.fleetSize = aws->autoScaling.capacity.desired;
+    }
     state.batchSize = std::max(1, (state.fleetSize * blueGreenOptions->rolling->batchSizePercentage + 99) / 100);
     state.batches = 1;
     // With an analysis, every batch serves under its checks before the next is made: without a

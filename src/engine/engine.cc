@@ -394,6 +394,12 @@ void Engine::setProviders(fleet::ComputeProvider* compute, traffic::TrafficProvi
   impl_->traffic = traffic;
 }
 
+void Engine::setCloudWatchReader(
+    std::function<CheckResult(const catalog::DeploymentGroup&, const catalog::CheckSpec&)> reader) {
+  std::lock_guard pass(impl_->passMutex);
+  impl_->cloudwatch = std::move(reader);
+}
+
 Result<DeploymentView> Engine::continueDeployment(const std::string& id,
                                                   const auth::Principal& principal) {
   Effects effects;

@@ -28,8 +28,13 @@
 #include "domain/deployment_status.h"
 #include "domain/in_place_plan.h"
 #include "domain/instance_state.h"
+#include "engine/analysis.h"
 #include "store/sqlite_database.h"
 #include "store/sqlite_serialized.h"
+
+namespace greenlight::catalog {
+struct DeploymentGroup;
+}
 
 namespace greenlight::fleet {
 class ComputeProvider;
@@ -207,6 +212,9 @@ class Engine {
   // Blue/green's providers: the fleet versions' compute and the load balancer. Set before
   // start(); without them a blue/green deployment fails, saying so.
   void setProviders(fleet::ComputeProvider* compute, traffic::TrafficProvider* traffic);
+  // How `cloudwatch` alarm checks are read (the server's AWS access); set before start.
+  void setCloudWatchReader(
+      std::function<CheckResult(const catalog::DeploymentGroup&, const catalog::CheckSpec&)> reader);
   // Starts the loop thread; its first pass resumes every deployment left unfinished.
   void start();
   void stop();

@@ -68,6 +68,12 @@ struct Engine::Impl {
   // Blue/green's providers (set before start; used by the loop's passes only).
   fleet::ComputeProvider* compute = nullptr;
   traffic::TrafficProvider* traffic = nullptr;
+  // CloudWatch alarm checks, given (group, check); empty without AWS access.
+  std::function<CheckResult(const catalog::DeploymentGroup&, const catalog::CheckSpec&)> cloudwatch;
+  CloudWatchReader cloudwatchFor(const catalog::DeploymentGroup& group) {
+    if (!cloudwatch) return {};
+    return [this, group](const catalog::CheckSpec& check) { return cloudwatch(group, check); };
+  }
   // A blue/green deployment watches the balancer: the loop comes back soon rather than idle.
   std::atomic<bool> pollSoon{false};
 

@@ -66,7 +66,7 @@ Status Engine::Impl::watchInPlaceAlarms(const std::string& groupId, Effects& eff
                               {"application", deployment.application},
                               {"deploymentGroup", deployment.groupName},
                               {"alarm", true}};
-    AlarmRound round = measureAlarms(*alarms, values, context);
+    AlarmRound round = measureAlarms(*alarms, values, context);  // in-place groups are never aws
     std::string code, message;
     if (!round.fired.empty()) {
       code = "AlarmActivated";

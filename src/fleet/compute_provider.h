@@ -35,6 +35,22 @@ class ComputeProvider {
   // a success; after a failed stop, calling again retries it. REQUIRES: `fleetVersion` non-empty.
   virtual Status retireFleetVersion(const std::string& groupId, const std::string& fleetVersion,
                                     const std::string& reason) = 0;
+  // The fleet version's instances the provider itself holds unhealthy, described for an operator
+  // ("" when none): beside the load balancer's check and the agents' lifecycle, an aws fleet's
+  // instances must be InService and Healthy in their Auto Scaling group. The local fleet has none.
+  virtual Result<std::string> unhealthyInstances(const std::string& groupId,
+                                                 const std::string& fleetVersion) {
+    (void)groupId;
+    (void)fleetVersion;
+    return std::string();
+  }
+  // The fleet version serves every request now (its deployment succeeded, before older versions
+  // are retired): an aws fleet adds its scaling policies, alarms and scheduled actions. Idempotent.
+  virtual Status fleetVersionServing(const std::string& groupId, const std::string& fleetVersion) {
+    (void)groupId;
+    (void)fleetVersion;
+    return Status::success();
+  }
 };
 
 }  // namespace greenlight::fleet

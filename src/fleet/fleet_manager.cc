@@ -150,6 +150,12 @@ Status FleetManager::check() {
     for (const auto& instance : *instances) {
       const bool local = instance.provider == catalog::FleetProvider::Local;
       if (local && instance.pid == 0) continue;  // not launched (yet): nothing to watch
+      // An aws instance boots before its agent calls: the deployment's provisionTimeoutSeconds
+      // judges one that never does, not the agent timeout.
+      if (instance.provider == catalog::FleetProvider::Aws &&
+          instance.lifecycle == InstanceLifecycle::Launching && !presence_.everSeen(instance.id)) {
+        continue;
+      }
       const bool processAlive = !local || local_.isRunning(instance.pid, instance.pidStartTime);
       const auto silentFor =
           std::chrono::duration_cast<std::chrono::milliseconds>(now - lastHeardFrom(instance.id));

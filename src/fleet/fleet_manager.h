@@ -95,6 +95,9 @@ class FleetManager final : public ComputeProvider {
   Status check();
   // An agent call arrived for the instance (marks it Running if it was Launching or Lost).
   void agentSeen(const std::string& instanceId);
+  // The group's enrolment token file (dataDir/fleet/<group-id>/enrolment.token), made on first
+  // use: what local agents start with, and what an aws fleet's user data carries.
+  Result<std::filesystem::path> enrolmentTokenFile(const std::string& groupId);
 
  private:
   struct LifecycleChange {

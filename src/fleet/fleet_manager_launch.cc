@@ -104,6 +104,15 @@ Result<std::filesystem::path> FleetManager::ensureEnrolmentTokenFile(
   return file;
 }
 
+Result<std::filesystem::path> FleetManager::enrolmentTokenFile(const std::string& groupId) {
+  std::lock_guard lock(mutex_);
+  auto group = database_.withConnection([&](store::SqliteDatabase& db) {
+    return catalog::Catalog(db, clock_).getGroupById(groupId);
+  });
+  if (!group.ok()) return group.error();
+  return ensureEnrolmentTokenFile(*group);
+}
+
 Status FleetManager::launchInstance(const Instance& instance, const std::string& groupId,
                                     const std::filesystem::path& tokenFile) {
   LocalAgentSpec spec{instance.id,   groupId,          instance.hostName, instance.port,
@@ -138,9 +147,11 @@ Status FleetManager::ensureFleet(const std::string& groupId) {
       return catalog::Catalog(db, clock_).getGroupById(groupId);
     });
     if (!group.ok()) return group.error();
-    if (group->spec.fleet.provider != catalog::FleetProvider::Local) return Status::success();
+    if (group->spec.fleet.provider == catalog::FleetProvider::Static) return Status::success();
     auto tokenFile = ensureEnrolmentTokenFile(*group);
     if (!tokenFile.ok()) return tokenFile.error();
+    // An aws fleet's agents enrol with the token (its user data carries it); AWS makes them.
+    if (group->spec.fleet.provider == catalog::FleetProvider::Aws) return Status::success();
     // No standing fleet: each deployment provisions (and later retires) a fleet version.
     if (group->spec.style == catalog::DeploymentStyle::BlueGreen) return Status::success();
     const int wanted = group->spec.fleet.instances;
