@@ -26,6 +26,7 @@ struct ServerArguments {
   int agentTimeoutSeconds = 30;
   std::string haproxyMetrics;  // HOST:PORT, or empty
   bool secureCookies = false;
+  server::ServerOptions::Aws aws;
 };
 
 // "HOST:PORT" (or "[v6]:PORT"); nullopt when the port is not 0..65535.
@@ -76,6 +77,9 @@ int runServer(const ServerArguments& arguments) {
   options.agentTimeout = std::chrono::seconds(arguments.agentTimeoutSeconds);
   options.haproxyMetricsListen = arguments.haproxyMetrics;
   options.secureCookies = arguments.secureCookies;
+  options.aws = arguments.aws;
+  options.aws.enabled = !arguments.aws.region.empty() || !arguments.aws.endpointUrl.empty() ||
+                        !arguments.aws.profile.empty();
 
   auto created = server::Server::create(options);
   if (!created.ok()) {
@@ -119,6 +123,24 @@ CommandRunner addServerCommand(CLI::App& app) {
   command->add_flag("--secure-cookies", arguments->secureCookies,
                     "Mark the dashboard's session cookie Secure (HTTPS only): set it when users "
                     "reach the server through a TLS-terminating proxy");
+  // AWS: any of --aws-region, --aws-endpoint-url, --aws-profile turns it on.
+  command->add_option("--aws-region", arguments->aws.region,
+                      "Run AWS groups (aws fleets, aws-elbv2, cloudwatch checks) with this default "
+                      "region; credentials come from the environment, a profile or ~/.aws");
+  command->add_option("--aws-profile", arguments->aws.profile, "The AWS profile to use");
+  command->add_option("--aws-endpoint-url", arguments->aws.endpointUrl,
+                      "Send every AWS call to this endpoint (moto_server, LocalStack) instead of AWS");
+  command->add_option("--aws-agent-server-url", arguments->aws.agentServerUrl,
+                      "Where agents on EC2 reach this server (written into their user data); "
+                      "default: http:// and the listen address");
+  command->add_option("--aws-agent-url", arguments->aws.agentUrl,
+                      "Where EC2 instances download the greenlight binary from; default: the AMI "
+                      "has /usr/local/bin/greenlight");
+  command->add_option("--aws-revision-bucket", arguments->aws.revisionBucket,
+                      "Also keep every revision in this S3 bucket (made when missing)");
+  command->add_option("--aws-history-table", arguments->aws.historyTable,
+                      "Record every aws fleet version (creating, deployed, terminated) in this "
+                      "DynamoDB table (made when missing)");
   return [arguments] { return runServer(*arguments); };
 }
 

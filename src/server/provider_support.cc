@@ -32,9 +32,9 @@ Status checkRunnable(const catalog::GroupSpec& spec, const ProviderSupport& supp
   std::string message = "The group " + spec.application + "/" + spec.name +
                         " is valid but this server cannot run it, so it was not saved:";
   for (const std::string& line : missing) message += "\n" + line;
-  message += "\nThis greenlight version parses and validates AWS groups (greenlight import "
-             "goployer writes them) but does not deploy them yet; keep the file for a server "
-             "with the AWS providers, or use a local or static fleet with HAProxy.";
+  message += "\nStart the server with its AWS settings (greenlight server --aws-region REGION, "
+             "with credentials in the environment, a profile or ~/.aws) to run AWS groups, or "
+             "use a local or static fleet with HAProxy.";
   return Error{codes::kProviderNotConfigured, message};
 }
 

@@ -13,6 +13,7 @@
 #include "auth/audit_log.h"
 #include "auth/auth_schema.h"
 #include "auth/token_store.h"
+#include "catalog/aws_fleet_spec.h"
 #include "catalog/catalog.h"
 #include "catalog/revision_store.h"
 #include "common/error_codes.h"
@@ -24,6 +25,10 @@
 #include "notify/notification_store.h"
 #include "notify/notifier.h"
 #include "notify/webhook_sender.h"
+#include "providers/aws/asg_fleet.h"
+#include "providers/aws/cloudwatch_alarms.h"
+#include "providers/aws/elbv2_traffic.h"
+#include "providers/aws/s3_revisions.h"
 #include "server/api_context.h"
 #include "server/api_routes.h"
 #include "server/authentication_hook.h"
@@ -31,6 +36,7 @@
 #include "server/lazy_traffic_provider.h"
 #include "server/long_poll.h"
 #include "server/parking_lot.h"
+#include "server/provider_router.h"
 #include "server/wake_queue.h"
 #include "store/sqlite_database.h"
 #include "store/sqlite_serialized.h"
@@ -75,6 +81,11 @@ struct Server::Impl {
   std::unique_ptr<notify::Notifier> notifier;  // set before the engine can call its hooks
   std::unique_ptr<fleet::LocalFleet> localFleet;
   std::unique_ptr<LazyTrafficProvider> embeddedTraffic;  // unless a provider was injected
+  // AWS (with options.aws.enabled): the clients, the aws fleet and the aws-elbv2 balancer.
+  std::unique_ptr<providers::aws::AwsClients> awsClients;
+  std::unique_ptr<providers::aws::Elbv2TrafficProvider> elbv2;
+  std::unique_ptr<providers::aws::AwsComputeProvider> awsCompute;
+  std::unique_ptr<ProviderRouter> router;  // what the engine and the routes see
   std::unique_ptr<ApiContext> context;
   std::vector<RouteInfo> routes;
   std::unique_ptr<http::HttpServer> http;
@@ -88,6 +99,7 @@ struct Server::Impl {
   bool stopped = false;
 
   Status open();
+  Status openAws();
   Status start();
   void stop();
   void checkLoop();
@@ -163,11 +175,14 @@ Status Server::Impl::open() {
                                               options.haproxyMetricsListen);
     traffic = embeddedTraffic.get();
   }
+  if (Status aws = openAws(); !aws.ok()) return aws;
+  router = std::make_unique<ProviderRouter>(*database, clock, nullptr, nullptr, traffic, elbv2.get());
   // Braces, not make_unique: the context holds an atomic, so it is built in place.
   context.reset(new ApiContext{*database, clock, *catalog, *tokens, audit, *engine, *revisions,
                                presence, {nullptr}, principals, agentPolls, watchers,
-                               options.agentTimeout, options.maxPollWait, traffic, sessions,
+                               options.agentTimeout, options.maxPollWait, router.get(), sessions,
                                *deploymentEvents, options.secureCookies});
+  context->providers = {awsClients != nullptr, awsClients != nullptr, awsClients != nullptr};
   RouteTable table;
   addApiRoutes(table, *context);
   routes = table.routes();
@@ -181,6 +196,53 @@ Status Server::Impl::open() {
   };
   http = std::make_unique<http::HttpServer>(httpOptions, table.takeRouter(),
                                             makeAuthenticator(*database, *tokens, principals, sessions));
+  return {};
+}
+
+// AWS access, when configured: the credentials are resolved now, so a server that cannot reach AWS
+// says so at start rather than at its first deployment.
+Status Server::Impl::openAws() {
+  if (!options.aws.enabled) return {};
+  aws::ClientConfig config;
+  config.region = options.aws.region;
+  config.endpointUrl = options.aws.endpointUrl;
+  config.profile = options.aws.profile;
+  awsClients = std::make_unique<providers::aws::AwsClients>(config);
+  auto client = awsClients->forRegion("");
+  if (!client.ok()) return startupError("Cannot set up AWS access", client.error());
+  logEvent("AWS: region " + (*client)->region() + ", credentials from " + (*client)->credentialsSource() +
+           ((*client)->endpointUrl().empty() ? "" : ", endpoint " + (*client)->endpointUrl()));
+  elbv2 = std::make_unique<providers::aws::Elbv2TrafficProvider>(
+      *awsClients, [this](const std::string& groupId) -> Result<catalog::Elbv2Spec> {
+        auto group = database->withConnection([&](store::SqliteDatabase& db) {
+          return catalog::Catalog(db, clock).getGroupById(groupId);
+        });
+        if (!group.ok()) return group.error();
+        auto balancer = catalog::loadBalancerOf(*group);
+        if (!balancer.ok()) return balancer.error();
+        if (!*balancer || !(*balancer)->isElbv2()) {
+          return Error{codes::kConflict, "group " + group->spec.application + "/" + group->spec.name +
+                                             " has no aws-elbv2 load balancer"};
+        }
+        catalog::Elbv2Spec spec = *(*balancer)->elbv2;
+        if (spec.region.empty()) {
+          auto fleet = catalog::awsFleetOf(*group);
+          if (fleet.ok()) spec.region = fleet->region;
+        }
+        return spec;
+      });
+  if (!options.aws.revisionBucket.empty()) {
+    revisions->setMirror(std::make_shared<providers::aws::S3RevisionMirror>(*awsClients, options.aws.revisionBucket));
+    logEvent("AWS: revisions are also kept in s3://" + options.aws.revisionBucket + "/revisions/");
+  }
+  engine->setCloudWatchReader([this](const catalog::DeploymentGroup& group, const catalog::CheckSpec& check) {
+    catalog::CheckSpec filled = check;
+    if (filled.cloudwatch && filled.cloudwatch->region.empty()) {
+      auto fleet = catalog::awsFleetOf(group);
+      if (fleet.ok()) filled.cloudwatch->region = fleet->region;
+    }
+    return providers::aws::readCloudWatchAlarms(*awsClients, filled);
+  });
   return {};
 }
 
@@ -212,7 +274,23 @@ Status Server::Impl::start() {
       logEvent("load balancer: " + balanced.error().message);
     }
   }
-  engine->setProviders(fleetManager.get(), context->traffic);
+  if (awsClients) {
+    providers::aws::AwsFleetOptions fleetOptions;
+    fleetOptions.serverUrl = options.aws.agentServerUrl.empty() ? "http://" + address : options.aws.agentServerUrl;
+    fleetOptions.agentUrl = options.aws.agentUrl;
+    if (!options.aws.historyTable.empty()) {
+      fleetOptions.history = std::make_shared<providers::aws::DynamoDbFleetHistory>(
+          *awsClients, options.aws.historyTable, clock);
+      logEvent("AWS: fleet version history goes to DynamoDB table " + options.aws.historyTable);
+    }
+    fleetOptions.log = [](const std::string& line) { logEvent(line); };
+    awsCompute = std::make_unique<providers::aws::AwsComputeProvider>(
+        *database, clock, *awsClients,
+        [this](const std::string& groupId) { return fleetManager->enrolmentTokenFile(groupId); },
+        fleetOptions);
+  }
+  router->setComputeProviders(fleetManager.get(), awsCompute.get());
+  engine->setProviders(router.get(), router.get());
   notifier->start();  // first looks at what a previous run had not notified
   engine->start();
   checker = std::thread([this] { checkLoop(); });

@@ -36,6 +36,18 @@ struct ServerOptions {
   // it when users reach the server through a TLS-terminating proxy. A request that arrives with
   // "X-Forwarded-Proto: https" gets a Secure cookie either way.
   bool secureCookies = false;
+  // AWS access: aws fleets, aws-elbv2 load balancers, cloudwatch alarm checks, the S3 revision
+  // store and the DynamoDB history. Off unless `enabled`; credentials come from the standard chain.
+  struct Aws {
+    bool enabled = false;
+    std::string region;       // the default region ("" : AWS_REGION, the profile's)
+    std::string endpointUrl;  // another endpoint (moto_server in tests); "" for AWS
+    std::string profile;
+    std::string agentServerUrl;  // where agents on EC2 reach this server (their user data)
+    std::string agentUrl;        // where their user data downloads greenlight ("" : in the AMI)
+    std::string revisionBucket;  // S3 bucket every revision is also kept in ("" none)
+    std::string historyTable;    // DynamoDB table of aws fleet versions ("" none)
+  } aws;
 };
 
 class Server {
