@@ -72,7 +72,7 @@ namespace greenlight::catalog {
 //         - {name: weekend, recurrence: "0 9 * * SAT", capacity: {min: 0, max: 0, desired: 0}}
 //       terminationDelayRate: 0                # the old version is scaled down this percentage
 //                                              #   of its instances at a time (0: all at once)
-//       healthyTimeoutSeconds: 3600            # every new instance healthy within this, or the
+//       healthyTimeoutSeconds: 3600            # every new instance launched within this, or the
 //                                              #   new version is removed and the old one kept
 
 struct AwsBlockDevice {

@@ -12,6 +12,7 @@
 #include <map>
 
 #include "catalog/analysis_spec.h"
+#include "catalog/aws_fleet_spec.h"
 #include "catalog/traffic_spec.h"
 #include "engine/analysis.h"
 #include "common/error_codes.h"
@@ -305,7 +306,8 @@ Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects
     bool added = false;
     for (const auto& instance : members) {
       if (findMember(*seen, instance.id) != nullptr) continue;
-      if (Status joined = traffic->addMember(pool.id, {instance.id, "127.0.0.1", instance.port});
+      if (Status joined = traffic->addMember(pool.id, {instance.id, "127.0.0.1", instance.port,
+                                                         instance.fleetVersion});
           !joined.ok()) {
         if (refused == nullptr || joined.error().code == codes::kUnavailable) return joined.error();
         (*refused)[instance.id] = joined.error().message;
@@ -619,6 +621,27 @@ Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects
     return saved;
   };
 
+  // The provider completes the fleet that now serves every request (an aws fleet's scaling
+  // policies, alarms and schedule), once. A failure that may pass is the pass's error (asked
+  // again); any other is noted on the deployment and does not hold it: the fleet serves.
+  auto completeServing = [&]() -> Result<bool> {
+    if (state.completed) return true;
+    Status serving = compute->fleetVersionServing(group.id, newFleet);
+    if (!serving.ok() && (serving.error().code == codes::kUnavailable ||
+                          serving.error().code == "AwsUnreachable")) {
+      return serving.error();
+    }
+    return commit([&](store::SqliteDatabase&, rows::DeploymentRow& row, BlueGreenState& fresh) {
+      fresh.completed = true;
+      if (!serving.ok()) {
+        row.view.errorMessage += std::string(row.view.errorMessage.empty() ? "" : "\n") + newFleet +
+                                 " serves, but its provider could not complete it: " +
+                                 serving.error().message;
+      }
+      return Status::success();
+    });
+  };
+
   // A deployment that ended while running unwinds: traffic back first, then its fleet retired.
   const std::string& phase = state.phase;
   if (!running && phase != phases::kRetiring && phase != phases::kDone &&
@@ -674,9 +697,14 @@ Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects
     if (group.spec.fleet.provider == catalog::FleetProvider::Aws) count = 0;
     if (state.batchSize > 0) count = std::min(state.fleetSize, state.batches * state.batchSize);
     auto made = compute->provisionFleetVersion(group.id, newFleet, count);
-    // Still launching (an Auto Scaling group filling up): asked again until provisionTimeoutSeconds.
+    // Still launching (an Auto Scaling group filling up): asked again until provisionTimeoutSeconds
+    // (an aws fleet: its healthyTimeoutSeconds, which its provider enforces too).
+    int launchSeconds = bg.provisionTimeoutSeconds;
+    if (group.spec.fleet.provider == catalog::FleetProvider::Aws) {
+      if (auto aws = catalog::awsFleetOf(group); aws.ok()) launchSeconds = aws->healthyTimeoutSeconds;
+    }
     if (!made.ok() && made.error().code == codes::kUnavailable && running &&
-        !passed(state.phaseStartedAt, bg.provisionTimeoutSeconds, now)) {
+        !passed(state.phaseStartedAt, launchSeconds, now)) {
       pollSoon = true;
       return false;
     }
@@ -853,11 +881,7 @@ Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects
       const auto stepCount = static_cast<int>(state.steps.size());
       if (state.stepIndex >= stepCount) {
         // The group's first fleet serves every request and ends here: the provider completes it.
-        if (state.previousFleetVersion.empty() && running) {
-          if (Status serving = compute->fleetVersionServing(group.id, newFleet); !serving.ok()) {
-            return serving.error();
-          }
-        }
+        if (state.previousFleetVersion.empty() && running && !state.completed) return completeServing();
         return commit([&](store::SqliteDatabase&, rows::DeploymentRow& row, BlueGreenState& fresh) {
           noteTraffic(fresh, *seen);
           fresh.phaseStartedAt = now;
@@ -1024,11 +1048,7 @@ Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects
   if (phase == phases::kRetiring) {
     // A version that succeeded serves every request from now on: the provider completes it
     // (an aws fleet's scaling policies, alarms and scheduled actions) before older ones go.
-    if (active(view.status) && !state.switchBack) {
-      if (Status serving = compute->fleetVersionServing(group.id, newFleet); !serving.ok()) {
-        return serving.error();
-      }
-    }
+    if (active(view.status) && !state.switchBack && !state.completed) return completeServing();
     auto seen = readPool();
     if (!seen.ok()) return seen.error();
     bool drained = true;
@@ -1050,6 +1070,10 @@ Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects
       }
       if (Status stopped = compute->retireFleetVersion(group.id, name, state.retireReason);
           !stopped.ok()) {
+        if (stopped.error().code == codes::kUnavailable) {  // under way (a gradual scale-down)
+          pollSoon = true;
+          return false;
+        }
         return stopped.error();
       }
     }

@@ -92,6 +92,7 @@ nlohmann::json toJson(const BlueGreenState& state) {
           {"stepStartedAt", timeOrNull(state.stepStartedAt)},
           {"trafficPercent", state.trafficPercent},
           {"trafficMoved", state.trafficMoved},
+          {"completed", state.completed},
           {"phaseStartedAt", timeOrNull(state.phaseStartedAt)},
           {"continueRequested", state.continueRequested},
           {"retire", state.retire},
@@ -132,6 +133,7 @@ BlueGreenState blueGreenStateFromJson(const nlohmann::json& json) {
   state.stepStartedAt = timeFrom(json, "stepStartedAt");
   state.trafficPercent = json.value("trafficPercent", 0);
   state.trafficMoved = json.value("trafficMoved", false);
+  state.completed = json.value("completed", false);
   state.phaseStartedAt = timeFrom(json, "phaseStartedAt");
   state.continueRequested = json.value("continueRequested", false);
   state.retire = stringsFrom(json, "retire");
@@ -172,7 +174,7 @@ nlohmann::json blueGreenProgress(const BlueGreenState& state, int readyTimeoutSe
                                  bool waitForReady, int terminationWaitSeconds) {
   nlohmann::json progress = toJson(state);
   for (const char* internal : {"stepStartedAt", "phaseStartedAt", "continueRequested", "retire",
-                               "keepAlive", "retireReason", "switchRequestedAt", "trafficMoved",
+                               "keepAlive", "retireReason", "switchRequestedAt", "trafficMoved", "completed",
                                "previousRevision"}) {
     progress.erase(internal);
   }

@@ -76,6 +76,7 @@ struct BlueGreenState {
   std::optional<WallTime> stepStartedAt;
   int trafficPercent = 0;     // the share the new fleet is meant to have now
   bool trafficMoved = false;  // the new fleet has been given weight at some point
+  bool completed = false;     // the provider completed the serving fleet (fleetVersionServing)
   std::optional<WallTime> phaseStartedAt;
   bool continueRequested = false;
   std::vector<std::string> retire;  // Retiring: these fleet versions leave the pool and stop

@@ -32,7 +32,9 @@ class ComputeProvider {
       const std::string& groupId, const std::string& fleetVersion, int count) = 0;
   // Marks every instance of `fleetVersion` Terminated with `reason` (committed first), then stops
   // them (no process left behind). Nothing to do (an unknown or already retired fleet version) is
-  // a success; after a failed stop, calling again retries it. REQUIRES: `fleetVersion` non-empty.
+  // a success; after a failed stop, calling again retries it. Unavailable means the retirement is
+  // under way (an aws fleet scaled down gradually): call again later. REQUIRES: `fleetVersion`
+  // non-empty.
   virtual Status retireFleetVersion(const std::string& groupId, const std::string& fleetVersion,
                                     const std::string& reason) = 0;
   // The fleet version's instances the provider itself holds unhealthy, described for an operator
@@ -43,6 +45,14 @@ class ComputeProvider {
     (void)groupId;
     (void)fleetVersion;
     return std::string();
+  }
+  // The group is being deleted: every fleet version of it the provider still holds goes (an aws
+  // fleet's Auto Scaling groups, found by tag, with their launch templates and alarms), so nothing
+  // is left running or billed. The local fleet's instances are stopped by the fleet manager.
+  virtual Status retireGroup(const std::string& groupId, const std::string& reason) {
+    (void)groupId;
+    (void)reason;
+    return Status::success();
   }
   // The fleet version serves every request now (its deployment succeeded, before older versions
   // are retired): an aws fleet adds its scaling policies, alarms and scheduled actions. Idempotent.

@@ -19,9 +19,6 @@ namespace {
 using nlohmann::ordered_json;
 using detail::ManifestFields;
 
-constexpr const char* kHistoryNote =
-    "greenlight keeps every deployment in its own store (`greenlight history`); the DynamoDB "
-    "export in Goployer's record shape is not available yet, so this is not honoured";
 
 std::string indexed(const std::string& path, std::size_t i) {
   return path + "[" + std::to_string(i) + "]";
@@ -603,10 +600,27 @@ Result<GoployerImport> importMetrics(const YAML::Node& root) {
   GoployerImport report;
   report.kind = "metrics";
   {
+    // Goployer's history storage is a server setting here: the server records every aws fleet
+    // version in the table (identifier, status, start/deployed/terminated dates, uptime), and
+    // keeps every deployment in its own store too (`greenlight history`).
+    const YAML::Node storage = root["storage"];
+    const std::string table = storage.IsMap() && storage["name"].IsScalar() ? storage["name"].Scalar() : "";
+    const std::string type = storage.IsMap() && storage["type"].IsScalar() ? storage["type"].Scalar() : "";
+    const std::string region = root["region"].IsScalar() ? root["region"].Scalar() : "";
     ManifestFields top(root, "", report);
-    top.unhonoured("region", kHistoryNote);
-    top.unhonoured("storage", kHistoryNote);
-    top.unhonoured("enabled", kHistoryNote);
+    if (type == "dynamodb" && !table.empty()) {
+      top.mapped("storage", "a server setting: `greenlight server --aws-history-table " + table +
+                                "` records every aws fleet version there in Goployer's shape "
+                                "(greenlight history keeps every deployment as well)");
+    } else {
+      top.unhonoured("storage", "only `type: dynamodb` with a `name` is a history greenlight writes "
+                                "(`greenlight server --aws-history-table NAME`); greenlight history "
+                                "keeps every deployment in its own store");
+    }
+    if (!region.empty()) {
+      top.mapped("region", "a server setting: `greenlight server --aws-region " + region + "`");
+    }
+    top.mapped("enabled", "the history is written whenever the server has --aws-history-table");
     top.unhonoured("base_timezone", "greenlight writes every time in UTC");
   }
   report.unhonoured.erase(std::remove_if(report.unhonoured.begin(), report.unhonoured.end(),

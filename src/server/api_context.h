@@ -53,6 +53,9 @@ struct ApiContext {
   ProviderSupport providers{};
   // Filled by the HTTP core's report of every answered request, read by GET /metrics.
   metrics::RequestMetrics requestMetrics{};
+  // Every group's compute provider (set once the server has started): a deleted aws group's
+  // versions are removed from AWS through it.
+  std::atomic<fleet::ComputeProvider*> compute{nullptr};
 
   template <typename Work>
   decltype(auto) withStore(Work&& work) {

@@ -76,6 +76,12 @@ Status ProviderRouter::fleetVersionServing(const std::string& groupId, const std
   return (*provider)->fleetVersionServing(groupId, fleetVersion);
 }
 
+Status ProviderRouter::retireGroup(const std::string& groupId, const std::string& reason) {
+  auto provider = compute(groupId);
+  if (!provider.ok()) return provider.error();
+  return (*provider)->retireGroup(groupId, reason);
+}
+
 Status ProviderRouter::ensurePool(const traffic::Pool& pool) {
   auto provider = traffic(pool.id);
   if (!provider.ok()) return provider.error();

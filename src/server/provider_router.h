@@ -28,6 +28,7 @@ class ProviderRouter final : public fleet::ComputeProvider, public traffic::Traf
   Result<std::string> unhealthyInstances(const std::string& groupId,
                                          const std::string& fleetVersion) override;
   Status fleetVersionServing(const std::string& groupId, const std::string& fleetVersion) override;
+  Status retireGroup(const std::string& groupId, const std::string& reason) override;
 
   Status ensurePool(const traffic::Pool& pool) override;
   Status removePool(const std::string& poolId) override;

@@ -307,7 +307,7 @@ Result<json> blockTraffic(traffic::TrafficProvider& provider, const traffic::Poo
 Result<json> allowTraffic(traffic::TrafficProvider& provider, const traffic::Pool& pool,
                           const catalog::Instance& instance) {
   // Local instances listen on loopback; the member is updated should the port have changed.
-  traffic::Member wanted{instance.id, "127.0.0.1", instance.port};
+  traffic::Member wanted{instance.id, "127.0.0.1", instance.port, instance.fleetVersion};
   if (Status added = provider.addMember(pool.id, wanted); !added.ok()) {
     return balancerFailed(pool, "add " + instance.id, added.error());
   }

@@ -165,6 +165,14 @@ http::HttpResponse deleteGroup(ApiContext& context, const http::HttpRequest& req
   if (Status stopped = (*fleet)->terminateGroup(group->id, *who); !stopped.ok()) {
     return errorFor(stopped.error());
   }
+  if (fleet::ComputeProvider* compute = context.compute.load();
+      compute != nullptr && group->spec.fleet.provider == catalog::FleetProvider::Aws) {
+    if (Status removed = compute->retireGroup(group->id, "group deleted by " + who->name); !removed.ok()) {
+      return errorFor(Error{removed.error().code,
+                            "The group's fleet versions could not all be removed from AWS: " +
+                                removed.error().message + " Delete the group again to retry."});
+    }
+  }
   if (auto loadBalancer = catalog::loadBalancerOf(*group);
       loadBalancer.ok() && *loadBalancer && context.traffic != nullptr) {
     if (Status removed = context.traffic->removePool(group->id); !removed.ok()) {

@@ -290,6 +290,7 @@ Status Server::Impl::start() {
         fleetOptions);
   }
   router->setComputeProviders(fleetManager.get(), awsCompute.get());
+  context->compute.store(router.get());
   engine->setProviders(router.get(), router.get());
   notifier->start();  // first looks at what a previous run had not notified
   engine->start();

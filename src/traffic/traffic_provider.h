@@ -42,6 +42,9 @@ struct Member {
   std::string instanceId;  // the server's name in the balancer
   std::string address = "127.0.0.1";
   int port = 0;
+  // The blue/green fleet version it belongs to ("" otherwise): a balancer that places members by
+  // fleet (aws-elbv2: one target group per version) puts a later batch beside its fleet.
+  std::string fleetVersion;
 };
 
 // What the balancer says about one member, read from it (never from our own bookkeeping).

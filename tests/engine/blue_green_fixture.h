@@ -33,6 +33,28 @@ class RowCompute final : public fleet::ComputeProvider {
   }
   // New instances stay Launching: their agents never connect.
   void neverConnect() { launching_ = true; }
+  // The provider's own health verdict ("" healthy), as an aws fleet's Auto Scaling group gives it.
+  Result<std::string> unhealthyInstances(const std::string&, const std::string&) override {
+    std::lock_guard lock(mutex_);
+    return unhealthy_;
+  }
+  void setUnhealthy(std::string text) {
+    std::lock_guard lock(mutex_);
+    unhealthy_ = std::move(text);
+  }
+  Status fleetVersionServing(const std::string&, const std::string& fleetVersion) override {
+    std::lock_guard lock(mutex_);
+    served_.push_back(fleetVersion);
+    return Status::success();
+  }
+  std::vector<std::string> served() {
+    std::lock_guard lock(mutex_);
+    return served_;
+  }
+  // The next `times` provisions answer Unavailable (still launching); retirements likewise.
+  void launchSlowly(int times) { slowLaunches_ = times; }
+  void retireSlowly(int times) { slowRetires_ = times; }
+  int slowRetiresLeft() const { return slowRetires_; }
 
  private:
   template <typename Work>
@@ -46,7 +68,11 @@ class RowCompute final : public fleet::ComputeProvider {
   const Clock& clock_;
   std::mutex mutex_;
   std::vector<std::string> retired_;
+  std::vector<std::string> served_;
+  std::string unhealthy_;
   std::atomic<bool> launching_{false};
+  std::atomic<int> slowLaunches_{0};
+  std::atomic<int> slowRetires_{0};
 };
 
 class BlueGreenTest : public EngineTest {
@@ -144,6 +170,10 @@ class BlueGreenTest : public EngineTest {
 
 inline Result<std::vector<catalog::Instance>> RowCompute::provisionFleetVersion(
     const std::string& groupId, const std::string& fleetVersion, int count) {
+  if (slowLaunches_ > 0) {
+    --slowLaunches_;
+    return Error{"Unavailable", "1 of " + std::to_string(count) + " instances launched so far"};
+  }
   return withCatalog([&](catalog::Catalog& catalog) -> Result<std::vector<catalog::Instance>> {
     auto existing = catalog.listInstances(groupId);
     if (!existing.ok()) return existing.error();
@@ -170,6 +200,10 @@ inline Result<std::vector<catalog::Instance>> RowCompute::provisionFleetVersion(
 
 inline Status RowCompute::retireFleetVersion(const std::string& groupId, const std::string& fleetVersion,
                                       const std::string& reason) {
+  if (slowRetires_ > 0) {
+    --slowRetires_;
+    return Error{"Unavailable", "scaling " + fleetVersion + " down gradually"};
+  }
   {
     std::lock_guard lock(mutex_);
     retired_.push_back(fleetVersion);

@@ -19,15 +19,15 @@ ProviderModel sampleModel() {
   web.pool.healthCheck.timeoutMs = 800;
   web.pool.healthCheck.healthyThreshold = 3;
   web.pool.healthCheck.unhealthyThreshold = 2;
-  web.members.push_back({{"i-blue", "127.0.0.1", 9001}, 90, AdminState::kReady});
-  web.members.push_back({{"i-green", "127.0.0.1", 9002}, 10, AdminState::kDrain});
-  web.members.push_back({{"i-old", "127.0.0.1", 9003}, 0, AdminState::kMaint});
+  web.members.push_back({{"i-blue", "127.0.0.1", 9001, ""}, 90, AdminState::kReady});
+  web.members.push_back({{"i-green", "127.0.0.1", 9002, ""}, 10, AdminState::kDrain});
+  web.members.push_back({{"i-old", "127.0.0.1", 9003, ""}, 0, AdminState::kMaint});
   model.pools.emplace("g1", web);
   PoolModel external;
   external.pool.id = "ext";
   external.pool.adminSocket = "/run/haproxy/admin.sock";
   external.pool.backend = "app";
-  external.members.push_back({{"i-ext", "127.0.0.1", 9100}, 100, AdminState::kReady});
+  external.members.push_back({{"i-ext", "127.0.0.1", 9100, ""}, 100, AdminState::kReady});
   model.pools.emplace("ext", external);
   return model;
 }

@@ -67,7 +67,7 @@ class Backend {
 
   const std::string& name() const { return name_; }
   int port() const { return port_; }
-  traffic::Member member() const { return traffic::Member{name_, "127.0.0.1", port_}; }
+  traffic::Member member() const { return traffic::Member{name_, "127.0.0.1", port_, ""}; }
   // Requests it served, other than /health and this count itself; -1 when it does not answer.
   long requests() const {
     http::HttpClient client(clientOptions("127.0.0.1:" + std::to_string(port_)));

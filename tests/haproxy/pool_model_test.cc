@@ -17,8 +17,8 @@ TEST(PoolModel, RoundTripsThroughTheFile) {
   pool.pool.frontend = "127.0.0.1:18080";
   pool.pool.healthCheck.path = "/ready";
   pool.pool.healthCheck.intervalMs = 250;
-  pool.members.push_back({{"i-1", "127.0.0.1", 9001}, 90, AdminState::kReady});
-  pool.members.push_back({{"i-2", "10.0.0.2", 9002}, 0, AdminState::kMaint});
+  pool.members.push_back({{"i-1", "127.0.0.1", 9001, ""}, 90, AdminState::kReady});
+  pool.members.push_back({{"i-2", "10.0.0.2", 9002, ""}, 0, AdminState::kMaint});
   model.pools.emplace("g1", pool);
   ASSERT_TRUE(saveModel(dir / "pools.json", model).ok());
   auto loaded = loadModel(dir / "pools.json");

@@ -69,7 +69,7 @@ TEST_P(GoployerCorpusFile, ImportsAndEveryGroupParsesBack) {
   GoployerImport imported = importCorpus(GetParam());
   if (imported.kind == "metrics") {
     EXPECT_TRUE(imported.groups.empty());
-    EXPECT_FALSE(imported.unhonoured.empty()) << "the history storage settings are reported";
+    EXPECT_FALSE(imported.mapped.empty()) << "the history storage settings are reported";
     return;
   }
   EXPECT_EQ(imported.kind, "manifest");
@@ -273,10 +273,16 @@ TEST(GoployerImport, TimeoutBecomesTheHealthyTimeout) {
 TEST(GoployerImport, MetricsSettingsAreReportedAsHistoryStorage) {
   GoployerImport imported = importCorpus("metrics.yaml");
   EXPECT_EQ(imported.kind, "metrics");
-  const ReportEntry* storage = find(imported.unhonoured, "storage");
+  const ReportEntry* storage = find(imported.mapped, "storage");
   ASSERT_NE(storage, nullptr);
   EXPECT_NE(storage->value.find("dynamodb"), std::string::npos);
-  EXPECT_NE(storage->why.find("greenlight history"), std::string::npos);
+  EXPECT_NE(storage->why.find("--aws-history-table goployer-metrics-example"), std::string::npos) << storage->why;
+  const ReportEntry* region = find(imported.mapped, "region");
+  ASSERT_NE(region, nullptr);
+  EXPECT_NE(region->why.find("--aws-region ap-northeast-2"), std::string::npos) << region->why;
+  Result<GoployerImport> other = importGoployer("storage: {type: s3, name: x}\n", "m.yaml");
+  ASSERT_TRUE(other.ok());
+  EXPECT_NE(find(other->unhonoured, "storage"), nullptr) << "only a DynamoDB history is written";
 }
 
 TEST(GoployerImport, MalformedAndForeignFilesAreRefused) {

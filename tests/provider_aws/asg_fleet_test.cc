@@ -143,6 +143,20 @@ TEST_F(AwsFleetIntegration, VersionsAreFoundByTagNotByName) {
   EXPECT_TRUE(asg("hello-web-v007").exists());
 }
 
+TEST_F(AwsFleetIntegration, ANewerVersionInAwsThanTheOneAskedForMeansAnotherServerDeploysTheGroup) {
+  catalog::DeploymentGroup web = createGroup("web", yaml());
+  ASSERT_TRUE(provider_->provisionFleetVersion(web.id, "hello-web-v003", 0).ok());
+  auto older = provider_->provisionFleetVersion(web.id, "hello-web-v002", 0);
+  ASSERT_FALSE(older.ok());
+  EXPECT_EQ(older.error().code, codes::kConflict);
+  EXPECT_NE(older.error().message.find("another greenlight server is deploying the same group"), std::string::npos)
+      << older.error().message;
+  EXPECT_FALSE(asg("hello-web-v002").exists()) << "nothing was made";
+  EXPECT_EQ(launchTemplates(), std::vector<std::string>{"hello-web-v003"});
+  // v1000 sorts after v999 (versions are compared by length first).
+  ASSERT_TRUE(provider_->provisionFleetVersion(web.id, "hello-web-v1000", 0).ok());
+}
+
 TEST_F(AwsFleetIntegration, ALaterVersionCopiesTheServingCapacityUnlessTheSpecForcesItsOwn) {
   catalog::DeploymentGroup web = createGroup("web", yaml());
   ASSERT_TRUE(provider_->provisionFleetVersion(web.id, "hello-web-v001", 0).ok());
@@ -255,6 +269,50 @@ TEST_F(AwsFleetIntegration, AServingVersionGetsItsPoliciesAlarmsAndScheduleAndAR
   EXPECT_TRUE(fleet(web.id, "hello-web-v001").empty()) << "its instances are Terminated";
   Status again = provider_->retireFleetVersion(web.id, "hello-web-v001", "again");
   ASSERT_TRUE(again.ok()) << "idempotent: " << again.error().message;
+}
+
+TEST_F(AwsFleetIntegration, ARollingReplaceGrowsTheSameGroupBatchByBatch) {
+  catalog::DeploymentGroup web = createGroup("web", yaml());
+  auto firstBatch = provider_->provisionFleetVersion(web.id, "hello-web-v001", 1);
+  ASSERT_TRUE(firstBatch.ok()) << firstBatch.error().message;
+  ASSERT_EQ(firstBatch->size(), 1u);
+  auto secondBatch = provider_->provisionFleetVersion(web.id, "hello-web-v001", 3);
+  ASSERT_TRUE(secondBatch.ok()) << secondBatch.error().message;
+  ASSERT_EQ(secondBatch->size(), 3u);
+  EXPECT_EQ(secondBatch->at(0).id, firstBatch->at(0).id) << "the first batch's instance keeps ordinal 0";
+  EXPECT_EQ(asg("hello-web-v001").text("DesiredCapacity"), "3");
+  EXPECT_EQ(launchTemplates(), std::vector<std::string>{"hello-web-v001"});
+}
+
+TEST_F(AwsFleetIntegration, ATerminationDelayRateScalesTheOldVersionDownStepByStepBeforeDeletingIt) {
+  providers::aws::AwsFleetOptions options;
+  options.serverUrl = "https://deploy.example.com";
+  options.scaleDownInterval = std::chrono::milliseconds(0);
+  AwsComputeProvider gradual(*database_, clock_, *clients_,
+                             [this](const std::string&) -> Result<std::filesystem::path> { return data_ / "enrolment.token"; },
+                             options);
+  catalog::DeploymentGroup web = createGroup("web", yaml("", "    terminationDelayRate: 50\n"));
+  ASSERT_TRUE(gradual.provisionFleetVersion(web.id, "hello-web-v001", 4).ok());
+  Status first = gradual.retireFleetVersion(web.id, "hello-web-v001", "replaced");
+  ASSERT_FALSE(first.ok());
+  EXPECT_EQ(first.error().code, codes::kUnavailable);
+  EXPECT_NE(first.error().message.find("2 instances left"), std::string::npos) << first.error().message;
+  EXPECT_EQ(asg("hello-web-v001").text("DesiredCapacity"), "2");
+  Status second = gradual.retireFleetVersion(web.id, "hello-web-v001", "replaced");
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  EXPECT_FALSE(asg("hello-web-v001").exists());
+  EXPECT_TRUE(launchTemplates().empty());
+
+  // With an interval, the next step waits for it.
+  providers::aws::AwsFleetOptions slow = options;
+  slow.scaleDownInterval = std::chrono::hours(1);
+  AwsComputeProvider patient(*database_, clock_, *clients_,
+                             [this](const std::string&) -> Result<std::filesystem::path> { return data_ / "enrolment.token"; },
+                             slow);
+  ASSERT_TRUE(patient.provisionFleetVersion(web.id, "hello-web-v002", 4).ok());
+  EXPECT_EQ(patient.retireFleetVersion(web.id, "hello-web-v002", "r").error().code, codes::kUnavailable);
+  EXPECT_EQ(patient.retireFleetVersion(web.id, "hello-web-v002", "r").error().code, codes::kUnavailable);
+  EXPECT_EQ(asg("hello-web-v002").text("DesiredCapacity"), "2") << "one step within the interval";
 }
 
 TEST_F(AwsFleetIntegration, AnInstanceNotInServiceAndHealthyInItsGroupIsNamed) {

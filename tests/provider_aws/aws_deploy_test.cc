@@ -11,7 +11,8 @@
 //      is removed and v002 keeps serving;
 //   4. v004 with the group's CloudWatch alarm forced to ALARM during its termination wait: the
 //      listener goes back to v002 and a rollback is recorded.
-// Then the DynamoDB history and the S3 revisions are read back.
+// Then the DynamoDB history and the S3 revisions are read back, and deleting the group removes
+// every version from AWS.
 #include <cstdlib>
 
 #include "aws/query_params.h"
@@ -328,6 +329,14 @@ TEST_F(AwsDeployIntegration, VersionedAutoScalingGroupsFromTheFirstDeployToAnAla
     ASSERT_TRUE(object.ok()) << object.error().message;
     EXPECT_TRUE(object->has_value()) << sha << " is in S3";
   }
+
+  // Deleting the group leaves nothing of it in AWS (the operator's own alarm stays).
+  CommandResult deleted = plane_.cli("group delete hello web");
+  ASSERT_EQ(deleted.exitCode, 0) << deleted.output << plane_.serverLog();
+  EXPECT_FALSE(asgExists("hello-web-v002"));
+  EXPECT_TRUE(launchTemplates().empty());
+  EXPECT_EQ(alarms(), std::set<std::string>{"hello-5xx"});
+  EXPECT_EQ(historyItem("hello-web-v002")["status"]["S"], "terminated");
 }
 
 }  // namespace

@@ -109,7 +109,7 @@ class Elbv2Integration : public AwsProviderFixture {
 TEST_F(Elbv2Integration, AFleetIsHeldInTheIdleTargetGroupThenTheListenerShiftsToItExactly) {
   ASSERT_TRUE(provider_->ensurePool(pool()).ok());
   std::vector<std::string> first = runInstances(2);
-  for (const auto& id : first) ASSERT_TRUE(provider_->addMember("web", {id, "", 0}).ok());
+  for (const auto& id : first) ASSERT_TRUE(provider_->addMember("web", {id, "", 0, "hello-web-v001"}).ok());
   std::sort(first.begin(), first.end());
   EXPECT_EQ(registered(green_), first) << "green had weight 0: the new fleet waits there";
   EXPECT_TRUE(registered(blue_).empty());
@@ -124,7 +124,7 @@ TEST_F(Elbv2Integration, AFleetIsHeldInTheIdleTargetGroupThenTheListenerShiftsTo
 
   // The next fleet (one instance) goes to blue, now idle; 10% of requests to it is 10% exactly.
   std::vector<std::string> second = runInstances(1);
-  ASSERT_TRUE(provider_->addMember("web", {second[0], "", 0}).ok());
+  ASSERT_TRUE(provider_->addMember("web", {second[0], "", 0, "hello-web-v002"}).ok());
   EXPECT_EQ(registered(blue_), second);
   auto weights = traffic::weightsForSplit(first, second, 10);
   ASSERT_TRUE(provider_->setWeights("web", weights).ok());
@@ -137,9 +137,15 @@ TEST_F(Elbv2Integration, AFleetIsHeldInTheIdleTargetGroupThenTheListenerShiftsTo
                                      {{first[0], "old"}, {first[1], "old"}, {second[0], "new"}});
   EXPECT_DOUBLE_EQ(shares["new"], 10.0);
 
+  // A later batch of the fleet being shifted to joins its target group although it serves.
+  std::vector<std::string> batch = runInstances(1);
+  ASSERT_TRUE(provider_->addMember("web", {batch[0], "", 0, "hello-web-v002"}).ok());
+  std::vector<std::string> blueMembers = {second[0], batch[0]};
+  std::sort(blueMembers.begin(), blueMembers.end());
+  EXPECT_EQ(registered(blue_), blueMembers);
   // While both serve there is no idle target group for a third fleet.
   std::vector<std::string> third = runInstances(1);
-  Status refused = provider_->addMember("web", {third[0], "", 0});
+  Status refused = provider_->addMember("web", {third[0], "", 0, "hello-web-v003"});
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, codes::kConflict);
   // One weight per target group.
@@ -151,7 +157,7 @@ TEST_F(Elbv2Integration, AFleetIsHeldInTheIdleTargetGroupThenTheListenerShiftsTo
 
 TEST_F(Elbv2Integration, RetiredMembersAreDeregisteredAndAStoppedInstanceIsUnhealthy) {
   std::vector<std::string> ids = runInstances(2);
-  for (const auto& id : ids) ASSERT_TRUE(provider_->addMember("web", {id, "", 0}).ok());
+  for (const auto& id : ids) ASSERT_TRUE(provider_->addMember("web", {id, "", 0, "hello-web-v001"}).ok());
   aws::QueryParams stop;
   stop.add("InstanceId.1", ids[0]);
   ec2("StopInstances", stop);
@@ -173,7 +179,7 @@ TEST_F(Elbv2Integration, RetiredMembersAreDeregisteredAndAStoppedInstanceIsUnhea
 TEST_F(Elbv2Integration, WithoutAListenerEveryMemberIsRegisteredInEveryTargetGroup) {
   spec_ = {"us-east-1", {"blue", "green"}, "", ""};  // by name, as group files may give them
   std::vector<std::string> ids = runInstances(1);
-  ASSERT_TRUE(provider_->addMember("web", {ids[0], "", 0}).ok());
+  ASSERT_TRUE(provider_->addMember("web", {ids[0], "", 0, "hello-web-v001"}).ok());
   EXPECT_EQ(registered(blue_), ids);
   EXPECT_EQ(registered(green_), ids);
   ASSERT_TRUE(provider_->setWeights("web", {{ids[0], 1}}).ok());

@@ -34,6 +34,9 @@ class FakeTrafficProvider final : public traffic::TrafficProvider {
   Status addMember(const std::string& poolId, const traffic::Member& member) override {
     std::lock_guard<std::mutex> lock(mu_);
     if (auto refused = refusal()) return *refused;
+    if (auto why = refusedMembers_.find(member.instanceId); why != refusedMembers_.end()) {
+      return Error{"Aws.InvalidTarget", why->second};
+    }
     auto pool = pools_.find(poolId);
     if (pool == pools_.end()) return Error{"NotFound", "no pool " + poolId};
     calls_.push_back("addMember " + poolId + " " + member.instanceId + " " + member.address + ":" +
@@ -115,6 +118,11 @@ class FakeTrafficProvider final : public traffic::TrafficProvider {
     seen.responses5xx = errors5xx;
     seen.responseTimeMs = responseTimeMs;
   }
+  // addMember of this instance fails with `why` (an ELB target that is not running).
+  void refuseMember(const std::string& instanceId, const std::string& why) {
+    std::lock_guard<std::mutex> lock(mu_);
+    refusedMembers_[instanceId] = why;
+  }
   // Every call fails with Unavailable until cleared (the balancer is away).
   void setAway(bool away) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -178,6 +186,7 @@ class FakeTrafficProvider final : public traffic::TrafficProvider {
   std::map<std::string, Observed> observed_;    // GUARDED_BY(mu_)
   std::vector<std::string> calls_;              // GUARDED_BY(mu_)
   bool away_ = false;                           // GUARDED_BY(mu_)
+  std::map<std::string, std::string> refusedMembers_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace greenlight::testing

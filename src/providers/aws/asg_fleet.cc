@@ -55,6 +55,11 @@ Error withContext(const Error& error, const std::string& what) {
   return Error{error.code, what + ": " + error.message};
 }
 
+// Fleet versions "<app>-<group>-vNNN" of one group by number: v1000 is newer than v999.
+bool newerVersion(const std::string& a, const std::string& b) {
+  return a.size() != b.size() ? a.size() > b.size() : a > b;
+}
+
 bool notFound(const Error& error) {
   const std::string code = greenlight::aws::awsErrorCode(error);
   return code == "InvalidLaunchTemplateName.NotFoundException" ||
@@ -398,8 +403,26 @@ Result<std::vector<std::string>> AwsComputeProvider::listFleetVersions(const std
   if (!groups.ok()) return groups.error();
   std::vector<std::string> names;
   for (const Xml& group : *groups) names.push_back(group.text("AutoScalingGroupName"));
-  std::sort(names.begin(), names.end());
+  std::sort(names.begin(), names.end(), [](const std::string& a, const std::string& b) { return newerVersion(b, a); });
   return names;
+}
+
+Status AwsComputeProvider::retireGroup(const std::string& groupId, const std::string& reason) {
+  auto versions = listFleetVersions(groupId);
+  if (!versions.ok()) return versions.error();
+  for (const auto& version : *versions) {
+    Status retired = retireFleetVersion(groupId, version, reason);
+    // A terminationDelayRate applies to a deployment's old version, not to a deleted group.
+    while (!retired.ok() && retired.error().code == codes::kUnavailable) {
+      {
+        std::lock_guard lock(mutex_);
+        scaleDowns_[groupId + "/" + version].lastStepAt.reset();
+      }
+      retired = retireFleetVersion(groupId, version, reason);
+    }
+    if (!retired.ok()) return retired;
+  }
+  return Status::success();
 }
 
 Result<std::vector<catalog::Instance>> AwsComputeProvider::provisionFleetVersion(
@@ -419,16 +442,28 @@ Result<std::vector<catalog::Instance>> AwsComputeProvider::provisionFleetVersion
                                        "; greenlight will not take over a group it did not make"};
   }
   if (!*existing) {
+    auto others = versionGroups(client, groupId);
+    if (!others.ok()) return others.error();
+    // A newer version of this group in AWS than the one asked for: another server (or a store
+    // that lost its history) deploys the same group. Nothing is made; it is the operator's call.
+    for (const Xml& other : *others) {
+      const std::string name = other.text("AutoScalingGroupName");
+      if (newerVersion(name, fleetVersion)) {
+        return Error{codes::kConflict,
+                     "Auto Scaling group " + name + " of this group is newer than " + fleetVersion +
+                         ": another greenlight server is deploying the same group (or this server's "
+                         "store lost its history); nothing was made. Find who owns " + name +
+                         " before deploying again."};
+      }
+    }
     // The capacity: the serving version's (the newest other version found by tag) unless forced.
     catalog::AwsCapacity capacity = spec.autoScaling.capacity;
     if (!spec.autoScaling.forceCapacity) {
-      auto others = versionGroups(client, groupId);
-      if (!others.ok()) return others.error();
       std::optional<Xml> newest;
       for (const Xml& other : *others) {
         const std::string name = other.text("AutoScalingGroupName");
-        if (name == fleetVersion || name > fleetVersion) continue;
-        if (!newest || name > newest->text("AutoScalingGroupName")) newest = other;
+        if (name == fleetVersion) continue;
+        if (!newest || newerVersion(name, newest->text("AutoScalingGroupName"))) newest = other;
       }
       if (newest) {
         capacity.min = std::stoi("0" + newest->text("MinSize"));
@@ -460,6 +495,18 @@ Result<std::vector<catalog::Instance>> AwsComputeProvider::provisionFleetVersion
       return Error{codes::kUnavailable, "Auto Scaling group " + fleetVersion + " is not visible yet"};
     }
   }
+  // A rolling replace's next batch: the same group, grown to the count asked for.
+  if (count > 0 && std::stoi("0" + (*existing)->text("DesiredCapacity")) != count) {
+    QueryParams grow;
+    grow.add("AutoScalingGroupName", fleetVersion);
+    grow.add("DesiredCapacity", std::to_string(count));
+    grow.add("MaxSize", std::to_string(std::max(count, std::stoi("0" + (*existing)->text("MaxSize")))));
+    auto grown = client.query("autoscaling", kAutoScalingVersion, "UpdateAutoScalingGroup", grow);
+    if (!grown.ok()) return withContext(grown.error(), "cannot set the capacity of " + fleetVersion);
+    existing = describeGroup(client, fleetVersion);
+    if (!existing.ok()) return existing.error();
+    if (!*existing) return Error{codes::kUnavailable, "Auto Scaling group " + fleetVersion + " is not visible"};
+  }
   const Xml& asg = **existing;
   const int desired = std::stoi("0" + asg.text("DesiredCapacity"));
   std::vector<std::string> ids;
@@ -469,10 +516,20 @@ Result<std::vector<catalog::Instance>> AwsComputeProvider::provisionFleetVersion
     ids.push_back(instance.text("InstanceId"));
   }
   std::sort(ids.begin(), ids.end());
+  const std::string key = groupId + "/" + fleetVersion;
   if (static_cast<int>(ids.size()) < desired) {
+    const WallTime since = launchStartedAt_.try_emplace(key, clock_.now()).first->second;
+    if (clock_.now() - since > std::chrono::seconds(spec.healthyTimeoutSeconds)) {
+      return Error{"AwsLaunchTimeout",
+                   "only " + std::to_string(ids.size()) + " of " + std::to_string(desired) + " instances of " +
+                       fleetVersion + " launched within healthyTimeoutSeconds (" +
+                       std::to_string(spec.healthyTimeoutSeconds) + "s); see why with `aws autoscaling "
+                       "describe-scaling-activities --auto-scaling-group-name " + fleetVersion + "`"};
+    }
     return Error{codes::kUnavailable, std::to_string(ids.size()) + " of " + std::to_string(desired) +
                                           " instances of " + fleetVersion + " launched so far"};
   }
+  launchStartedAt_.erase(key);
   auto addresses = addressesOf(client, ids);
   if (!addresses.ok()) return addresses.error();
 
@@ -623,6 +680,34 @@ Status AwsComputeProvider::retireFleetVersion(const std::string& groupId, const 
     return Error{codes::kConflict, "Auto Scaling group " + fleetVersion + " is not tagged " +
                                        kTagGroup + "=" + groupId + "; greenlight leaves it alone"};
   }
+  // terminationDelayRate: the version shrinks by that share of its instances per
+  // scaleDownInterval before it is deleted (the engine asks again while this is Unavailable).
+  const int rate = context->spec.terminationDelayRate;
+  const int current = *asg ? std::stoi("0" + (**asg).text("DesiredCapacity")) : 0;
+  if (rate > 0 && current > 0) {
+    ScaleDown& progress = scaleDowns_.try_emplace(groupId + "/" + fleetVersion, ScaleDown{current, {}}).first->second;
+    const WallTime now = clock_.now();
+    if (progress.lastStepAt && now - *progress.lastStepAt < options_.scaleDownInterval) {
+      return Error{codes::kUnavailable, "scaling " + fleetVersion + " down gradually (terminationDelayRate " +
+                                            std::to_string(rate) + "%): " + std::to_string(current) +
+                                            " instances left"};
+    }
+    const int step = std::max(1, (progress.original * rate + 99) / 100);
+    const int left = std::max(0, current - step);
+    QueryParams shrink;
+    shrink.add("AutoScalingGroupName", fleetVersion);
+    shrink.add("MinSize", "0");
+    shrink.add("DesiredCapacity", std::to_string(left));
+    auto shrunk = client.query("autoscaling", kAutoScalingVersion, "UpdateAutoScalingGroup", shrink);
+    if (!shrunk.ok()) return withContext(shrunk.error(), "cannot scale " + fleetVersion + " down");
+    progress.lastStepAt = now;
+    if (left > 0) {
+      return Error{codes::kUnavailable, "scaling " + fleetVersion + " down gradually (terminationDelayRate " +
+                                            std::to_string(rate) + "%): " + std::to_string(left) +
+                                            " instances left"};
+    }
+  }
+  scaleDowns_.erase(groupId + "/" + fleetVersion);
   // The version's alarms (named "<fleet version>-<name>"): greenlight's own, never left behind.
   QueryParams describe;
   describe.add("AlarmNamePrefix", fleetVersion + "-");

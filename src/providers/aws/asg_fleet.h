@@ -14,10 +14,13 @@
 // served: an unhealthy new version never costs the serving one.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +44,8 @@ struct AwsFleetOptions {
   // is logged, never a failed deployment.
   std::shared_ptr<DynamoDbFleetHistory> history;
   std::function<void(const std::string&)> log;
+  // terminationDelayRate: how long between two scale-down steps of a retiring version.
+  std::chrono::milliseconds scaleDownInterval{60000};
 };
 
 // The group's enrolment token file (made on first use): the local fleet's, shared.
@@ -60,16 +65,20 @@ class AwsComputeProvider final : public fleet::ComputeProvider {
   // `count` 0: the version's capacity is the serving version's (found by tag) unless the spec
   // forces its own or there is none; count > 0 (a rolling batch): exactly that many. Until the
   // group has launched every instance, fails with Unavailable ("3 of 4 launched") and the engine
-  // asks again. Errors from AWS keep their code.
+  // asks again; past the spec's healthyTimeoutSeconds, with AwsLaunchTimeout (the version then
+  // goes). Errors from AWS keep their code.
   Result<std::vector<catalog::Instance>> provisionFleetVersion(const std::string& groupId,
                                                                const std::string& fleetVersion,
                                                                int count) override;
   Result<std::string> unhealthyInstances(const std::string& groupId,
                                          const std::string& fleetVersion) override;
   Status fleetVersionServing(const std::string& groupId, const std::string& fleetVersion) override;
+  // With terminationDelayRate, Unavailable ("scaling ... down gradually") until the last step.
   Status retireFleetVersion(const std::string& groupId, const std::string& fleetVersion,
                             const std::string& reason) override;
 
+  // Retires every version found by tag (a gradual scale-down does not apply: the group is going).
+  Status retireGroup(const std::string& groupId, const std::string& reason) override;
   // The names of the group's fleet versions in AWS (Auto Scaling groups tagged with its id),
   // sorted. For clean-up and tests.
   Result<std::vector<std::string>> listFleetVersions(const std::string& groupId);
@@ -87,6 +96,13 @@ class AwsComputeProvider final : public fleet::ComputeProvider {
   EnrolmentTokenFile tokenFile_;
   AwsFleetOptions options_;
   std::mutex mutex_;  // one provider call at a time
+  struct ScaleDown {
+    int original = 0;  // the version's capacity when its retirement began
+    std::optional<WallTime> lastStepAt;
+  };
+  std::map<std::string, ScaleDown> scaleDowns_;  // by "<group>/<fleet version>"; GUARDED_BY(mutex_)
+  // When a version was first found not fully launched (healthyTimeoutSeconds counts from there).
+  std::map<std::string, WallTime> launchStartedAt_;  // GUARDED_BY(mutex_)
 };
 
 }  // namespace greenlight::providers::aws

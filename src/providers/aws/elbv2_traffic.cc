@@ -33,6 +33,7 @@ struct TargetGroupView {
   std::vector<Target> targets;
   int forwardWeight = 0;  // the listener's weight for it (listener mode)
   std::optional<int> memberWeight;  // its greenlight:member-weight tag
+  std::string fleetVersion;         // its greenlight:fleet-version tag: whose members it holds
   int serving() const {
     return static_cast<int>(std::count_if(targets.begin(), targets.end(),
                                           [](const Target& t) { return t.state != "draining"; }));
@@ -118,7 +119,7 @@ Result<Elbv2TrafficProvider::Pool> Elbv2TrafficProvider::open(const std::string&
   if (!arns.ok()) return arns.error();
   pool.spec.targetGroups = *arns;
   for (const auto& arn : pool.spec.targetGroups) {
-    TargetGroupView view{arn, {}, 0, std::nullopt};
+    TargetGroupView view{arn, {}, 0, std::nullopt, ""};
     QueryParams params;
     params.add("TargetGroupArn", arn);
     auto health = pool.client->query("elasticloadbalancing", kElbVersion, "DescribeTargetHealth", params);
@@ -144,6 +145,7 @@ Result<Elbv2TrafficProvider::Pool> Elbv2TrafficProvider::open(const std::string&
         if (group.arn != description.text("ResourceArn")) continue;
         for (const Xml& tag : description.list("Tags")) {
           if (tag.text("Key") == kTagMemberWeight) group.memberWeight = std::atoi(tag.text("Value").c_str());
+          if (tag.text("Key") == kTagFleetVersion) group.fleetVersion = tag.text("Value");
         }
       }
     }
@@ -203,11 +205,27 @@ Status Elbv2TrafficProvider::addMember(const std::string& poolId, const traffic:
       const Target* target = group.find(member.instanceId);
       if (target != nullptr && target->state != "draining") return Status::success();
     }
-    // The target group the listener sends nothing to; of two such, the emptier.
+    // A later batch of a fleet version joins the target group already holding that version;
+    // else the target group the listener sends nothing to (of two such, the emptier).
     const TargetGroupView* idle = nullptr;
     for (const auto& group : pool->groups) {
+      if (!member.fleetVersion.empty() && group.fleetVersion == member.fleetVersion && group.serving() > 0) {
+        idle = &group;
+        break;
+      }
+    }
+    for (const auto& group : pool->groups) {
+      if (idle != nullptr) break;
       if (group.forwardWeight != 0) continue;
       if (idle == nullptr || group.serving() < idle->serving()) idle = &group;
+    }
+    if (idle != nullptr && !member.fleetVersion.empty() && idle->fleetVersion != member.fleetVersion) {
+      QueryParams params;
+      params.addMembers("ResourceArns", {idle->arn});
+      params.add("Tags.member.1.Key", kTagFleetVersion);
+      params.add("Tags.member.1.Value", member.fleetVersion);
+      auto tagged = pool->client->query("elasticloadbalancing", kElbVersion, "AddTags", params);
+      if (!tagged.ok()) return elbError(tagged.error(), "cannot tag target group " + shortName(idle->arn));
     }
     if (idle == nullptr) {
       return Error{codes::kConflict,
