@@ -143,6 +143,14 @@ Status CredentialKeeper::enrol() {
       continue;
     }
     health_.markReachable();
+    // An instance the server made but has not recorded yet (an EC2 instance boots while its Auto
+    // Scaling group is still being read): asked again, not given up.
+    if (answer->status == 404 && options_.instanceId) {
+      log_.line("the server does not know instance " + *options_.instanceId + " yet (" +
+                answer->toError().message + "); enrolling again shortly");
+      if (!sleepUnlessStopped(backoff.next(), stop_)) return Error{"Stopped", "stopped while enrolling"};
+      continue;
+    }
     if (!answer->ok()) {
       return Error{"EnrolmentRefused", "the server at " + options_.serverAddress + " refused to enrol host '" +
                                            options_.hostName + "' (HTTP " + std::to_string(answer->status) + ": " +

@@ -324,6 +324,9 @@ Result<bool> Engine::Impl::stepBlueGreen(const std::string& id, Effects& effects
     if (!seen.ok()) return seen;
     for (const auto& [member, weight] : weights) {
       const traffic::MemberStatus* status = findMember(*seen, member);
+      // A member drained out of the pool gets no request: weight 0 holds (an ELB target group
+      // weights all its members alike, so one of them at 0 is deregistered instead).
+      if (status == nullptr && weight == 0) continue;
       if (status == nullptr || status->weight != weight) {
         return Error{codes::kUnavailable,
                      "the load balancer did not take weight " + std::to_string(weight) + " for " +

@@ -113,9 +113,22 @@ void Engine::Impl::runLoop() {
   while (!stopping) {
     wakeRequested = false;
     lock.unlock();
-    // A failed pass (the store busy, a disk error) is retried on the next one: every step
-    // re-reads what it needs, so nothing is lost by trying again.
-    (void)reconcilePass();
+    // A failed pass (the store busy, a disk error, a provider away) is retried on the next one:
+    // every step re-reads what it needs, so nothing is lost by trying again. It is reported when
+    // it changes and once a minute while it lasts, so a deployment held by it is never silent.
+    Status passed = reconcilePass();
+    if (!passed.ok() && hooks.passFailed) {
+      const WallTime now = clock.now();
+      if (passed.error().message != lastPassFailure ||
+          now - lastPassFailureReportedAt >= std::chrono::minutes(1)) {
+        hooks.passFailed(passed.error().code + ": " + passed.error().message);
+        lastPassFailure = passed.error().message;
+        lastPassFailureReportedAt = now;
+      }
+    } else if (passed.ok() && !lastPassFailure.empty()) {
+      lastPassFailure.clear();
+      if (hooks.passFailed) hooks.passFailed("the engine's passes succeed again");
+    }
     lock.lock();
     // While a blue/green deployment watches the balancer (health, a pause's end), sooner.
     auto interval = pollSoon.exchange(false)

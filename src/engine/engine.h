@@ -192,6 +192,9 @@ struct ResultReport {
 struct EngineHooks {
   std::function<void(const std::string& instanceId)> commandQueued;
   std::function<void(const std::string& deploymentId)> deploymentChanged;
+  // A pass of the loop failed (a provider away, the store busy) and will be tried again: called
+  // when the failure changes, and again every minute while it lasts, for the server's log.
+  std::function<void(const std::string& message)> passFailed;
 };
 
 struct EngineOptions {

@@ -79,6 +79,8 @@ struct Engine::Impl {
 
   void requestWake();
   void runLoop();
+  std::string lastPassFailure;          // the loop thread's own
+  WallTime lastPassFailureReportedAt{};
   // One pass over every group with unfinished work, each group under the connection once.
   Status reconcilePass();
   // Calls the hooks for `effects`, and wakes the loop when asked. REQUIRES: no connection held.

@@ -113,6 +113,7 @@ engine::EngineHooks Server::Impl::hooks() {
     if (!agentPolls.has(instanceId)) return;
     wakeQueue.post([this, instanceId] { answerAgentPolls(*context, instanceId); });
   };
+  engineHooks.passFailed = [](const std::string& message) { logEvent("engine: " + message); };
   engineHooks.deploymentChanged = [this](const std::string& deploymentId) {
     notifier->deploymentChanged(deploymentId);  // queues the id: never waits for a webhook
     deploymentEvents->changed(deploymentId);    // marks it for the live pages' thread

@@ -77,6 +77,18 @@ TEST(AgentEnrolment, WithoutCredentialOrEnrolmentTokenIsAFatalErrorThatSaysWhatT
   EXPECT_NE(status.error().message.find("--enrolment-token-file"), std::string::npos);
 }
 
+TEST(AgentEnrolment, AnInstanceTheServerHasNotRecordedYetEnrolsAgainUntilItIs) {
+  gt::TempDir work;
+  FakeControlPlane server;
+  auto options = testing::agentOptions(server.start(), work.path());
+  options.instanceId = "i-0123456789abcdef0";  // an EC2 instance that booted before it was recorded
+  server.answerUnknownInstance(2);
+  AgentThread agent(options);
+  ASSERT_TRUE(gt::waitFor([&] { return server.polls() >= 1; })) << "it enrolled on the third try";
+  EXPECT_TRUE(agent.finish().ok());
+  EXPECT_EQ(server.enrolmentRequests().size(), 3u);
+}
+
 TEST(AgentEnrolment, ARefusedEnrolmentIsFatal) {
   gt::TempDir work;
   FakeControlPlane server;

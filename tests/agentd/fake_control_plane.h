@@ -129,6 +129,11 @@ class FakeControlPlane {
     }
     return asks;
   }
+  // The next `times` enrolments that name an instance are answered 404 (not recorded yet).
+  void answerUnknownInstance(int times) {
+    std::lock_guard<std::mutex> lock(state_->mu);
+    state_->unknownEnrolments = times;
+  }
   std::vector<nlohmann::json> enrolmentRequests() const {
     std::lock_guard<std::mutex> lock(state_->mu);
     return state_->enrolments;
@@ -157,6 +162,7 @@ class FakeControlPlane {
     std::map<std::string, std::vector<http::Responder>> parked;
     std::vector<ReceivedReport> reports;
     std::vector<nlohmann::json> enrolments;
+    int unknownEnrolments = 0;  // enrolments naming an instance answered 404 first
     std::vector<TrafficAsk> trafficAsks;
     TrafficAnswerer trafficAnswerer;
     int polls = 0;
@@ -196,6 +202,10 @@ class FakeControlPlane {
           if (!body.ok()) return http::errorResponse(400, body.error());
           std::lock_guard<std::mutex> lock(state->mu);
           state->enrolments.push_back(*body);
+          if (state->unknownEnrolments > 0 && body->contains("instanceId")) {
+            --state->unknownEnrolments;
+            return http::errorResponse(404, "NotFound", "instance not found");
+          }
           std::string instanceId = body->value("instanceId", "i-static-" + body->value("hostName", ""));
           std::string token = "glt_agent_" + std::to_string(++state->issued);
           state->agentTokens[token] = instanceId;

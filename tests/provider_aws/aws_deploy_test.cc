@@ -74,14 +74,18 @@ class AwsDeployIntegration : public MotoTest {
     if (HasFatalFailure()) return;
     bridge_ = std::make_unique<MotoAgentBridge>(client(), plane_.data(), plane_.address(), plane_.dir() / "ec2");
     ASSERT_EQ(plane_.cli("app create hello").exitCode, 0) << plane_.serverLog();
-    writeGroup(0);
+  }
+
+  // Group hello/web as writeGroup writes it.
+  void createGroup(const std::string& blueGreen, int instances = 2) {
+    writeGroup(blueGreen, instances);
     plane_.createGroup("hello", "web", readFile(plane_.dir() / "group-body.yaml"));
   }
 
   void TearDown() override { bridge_.reset(); }
 
-  // The group as its file says, with `terminationWaitSeconds`.
-  void writeGroup(int terminationWaitSeconds) {
+  // The group as its file says, with its `blueGreen:` section and capacity.
+  void writeGroup(const std::string& blueGreen, int instances = 2) {
     writeFile(plane_.dir() / "group-body.yaml",
               "deploymentStyle: blue-green\n"
               "deploymentConfig: CodeDeployDefault.AllAtOnce\n"
@@ -92,7 +96,7 @@ class AwsDeployIntegration : public MotoTest {
               "    launchTemplate: {ami: ami-12c6146b, instanceType: t3.micro}\n"
               "    autoScaling:\n"
               "      subnets: [" + subnets_.at(0) + "]\n"
-              "      capacity: {min: 1, max: 4, desired: 2}\n"
+              "      capacity: {min: 1, max: 4, desired: " + std::to_string(instances) + "}\n"
               "    scalingPolicies:\n"
               "      - {name: scale-out, adjustmentType: ChangeInCapacity, scalingAdjustment: 1}\n"
               "    scalingAlarms:\n"
@@ -106,7 +110,7 @@ class AwsDeployIntegration : public MotoTest {
               "  listenerArn: " + listener_ + "\n"
               "  startGracePeriodSeconds: 3\n"
               "  drainTimeoutSeconds: 5\n"
-              "blueGreen: {terminationWaitSeconds: " + std::to_string(terminationWaitSeconds) + "}\n"
+              "blueGreen: " + blueGreen + "\n"
               "autoRollback: {enabled: true, events: [DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM]}\n"
               "alarms:\n"
               "  intervalSeconds: 1\n"
@@ -218,6 +222,7 @@ class AwsDeployIntegration : public MotoTest {
 };
 
 TEST_F(AwsDeployIntegration, VersionedAutoScalingGroupsFromTheFirstDeployToAnAlarmRollback) {
+  createGroup("{terminationWaitSeconds: 0}");
   // 1. The first version.
   std::string v1 = plane_.push("hello", plane_.sampleRevision("1"));
   json first = plane_.cliJson("deploy hello web --revision " + v1 + " --wait");
@@ -290,7 +295,7 @@ TEST_F(AwsDeployIntegration, VersionedAutoScalingGroupsFromTheFirstDeployToAnAla
   EXPECT_EQ(alarms(), (std::set<std::string>{"hello-5xx", "hello-web-v002-cpu-high"}));
 
   // 4. A fourth, baking for ten minutes, when the group's CloudWatch alarm fires.
-  writeGroup(600);
+  writeGroup("{terminationWaitSeconds: 600}");
   CommandResult updated = plane_.cli("group update hello web --file " + shellQuote((plane_.dir() / "web.yaml").string()));
   ASSERT_EQ(updated.exitCode, 0) << updated.output;
   std::string v4 = plane_.push("hello", plane_.sampleRevision("4"));
@@ -337,6 +342,33 @@ TEST_F(AwsDeployIntegration, VersionedAutoScalingGroupsFromTheFirstDeployToAnAla
   EXPECT_TRUE(launchTemplates().empty());
   EXPECT_EQ(alarms(), std::set<std::string>{"hello-5xx"});
   EXPECT_EQ(historyItem("hello-web-v002")["status"]["S"], "terminated");
+}
+
+TEST_F(AwsDeployIntegration, ARollingReplaceGrowsTheNewGroupBatchByBatchInItsOwnTargetGroup) {
+  createGroup("{terminationWaitSeconds: 0, rolling: {batchSizePercentage: 50}}", 4);
+  std::string v1 = plane_.push("hello", plane_.sampleRevision("1"));
+  json first = plane_.cliJson("deploy hello web --revision " + v1 + " --wait");
+  ASSERT_EQ(first.value("status", ""), "Succeeded") << first.dump(2) << "\nbridge: " << bridge_->problem() << plane_.serverLog();
+  ASSERT_EQ(asgInstances("hello-web-v001").size(), 4u);
+
+  std::string v2 = plane_.push("hello", plane_.sampleRevision("2"));
+  writeFile(plane_.hookLogDir() / "hold-all", "");
+  std::string second = deploy(v2);
+  // The first batch: two of four, while v001 serves.
+  ASSERT_TRUE(waitFor([&] { return asgInstances("hello-web-v002").size() == 2; }, std::chrono::seconds(120)))
+      << status(second).dump(2) << plane_.serverLog();
+  aws::QueryParams byName;
+  byName.addMembers("AutoScalingGroupNames", {"hello-web-v002"});
+  EXPECT_EQ(call("autoscaling", "2011-01-01", "DescribeAutoScalingGroups", byName).list("AutoScalingGroups").at(0).text("DesiredCapacity"), "2");
+  fs::remove(plane_.hookLogDir() / "hold-all");
+  json done = waitForEnd(second);
+  ASSERT_EQ(done.value("status", ""), "Succeeded") << done.dump(2) << plane_.serverLog();
+  std::set<std::string> v002 = asgInstances("hello-web-v002");
+  EXPECT_EQ(v002.size(), 4u) << "the same group grew to the whole fleet";
+  EXPECT_EQ(registered(blue_), v002) << "the second batch joined the first in its target group";
+  EXPECT_FALSE(asgExists("hello-web-v001"));
+  EXPECT_EQ(serving(), "blue");
+  EXPECT_EQ(launchTemplates(), std::set<std::string>{"hello-web-v002"});
 }
 
 }  // namespace

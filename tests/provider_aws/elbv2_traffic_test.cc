@@ -148,8 +148,18 @@ TEST_F(Elbv2Integration, AFleetIsHeldInTheIdleTargetGroupThenTheListenerShiftsTo
   Status refused = provider_->addMember("web", {third[0], "", 0, "hello-web-v003"});
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, codes::kConflict);
+  // A member at 0 beside others above 0 (a rolling replace draining the old fleet a batch at a
+  // time) leaves its target group; the others keep its weight.
+  ASSERT_TRUE(provider_->setWeights("web", {{first[0], 0}, {first[1], 9}, {second[0], 1}, {batch[0], 1}}).ok());
+  EXPECT_EQ(registered(green_), std::vector<std::string>{first[1]});
+  auto drainedView = status();
+  EXPECT_EQ(drainedView.count(first[0]), 0u) << "deregistered";
+  EXPECT_EQ(drainedView[first[1]].weight, 9);
+  std::map<std::string, int> afterDrain = forwardWeights();
+  EXPECT_EQ(afterDrain["green"], 9) << "9 for its one member left";
+  EXPECT_EQ(afterDrain["blue"], 2);
   // One weight per target group.
-  Status mixed = provider_->setWeights("web", {{first[0], 3}, {first[1], 4}});
+  Status mixed = provider_->setWeights("web", {{first[1], 3}, {second[0], 4}, {batch[0], 5}});
   ASSERT_FALSE(mixed.ok());
   EXPECT_EQ(mixed.error().code, codes::kInvalidArgument);
   EXPECT_NE(mixed.error().message.find("ELB weights whole target groups"), std::string::npos);

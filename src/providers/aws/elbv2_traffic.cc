@@ -266,6 +266,21 @@ Status Elbv2TrafficProvider::setWeights(const std::string& poolId, const std::ma
     }
     return Status::success();
   }
+  // A member at 0 beside members above 0 in its target group (a rolling replace drains the old
+  // fleet a batch at a time) is deregistered: ELB cannot weight it apart from the others.
+  std::vector<std::vector<std::string>> drained(pool->groups.size());
+  for (std::size_t g = 0; g < pool->groups.size(); ++g) {
+    bool above = false;
+    for (const auto& [member, weight] : weights) {
+      const Target* target = pool->groups[g].find(member);
+      if (target != nullptr && target->state != "draining" && weight > 0) above = true;
+    }
+    if (!above) continue;
+    for (const auto& [member, weight] : weights) {
+      const Target* target = pool->groups[g].find(member);
+      if (target != nullptr && target->state != "draining" && weight == 0) drained[g].push_back(member);
+    }
+  }
   std::vector<std::optional<int>> wanted(pool->groups.size());
   for (const auto& [member, weight] : weights) {
     bool found = false;
@@ -273,6 +288,7 @@ Status Elbv2TrafficProvider::setWeights(const std::string& poolId, const std::ma
       const Target* target = pool->groups[g].find(member);
       if (target == nullptr || target->state == "draining") continue;
       found = true;
+      if (std::find(drained[g].begin(), drained[g].end(), member) != drained[g].end()) continue;
       if (wanted[g] && *wanted[g] != weight) {
         return Error{codes::kInvalidArgument,
                      "ELB weights whole target groups: " + member + " cannot have weight " +
@@ -283,18 +299,35 @@ Status Elbv2TrafficProvider::setWeights(const std::string& poolId, const std::ma
     }
     if (!found) return Error{codes::kNotFound, member + " is not registered in the pool's target groups"};
   }
+  for (std::size_t g = 0; g < pool->groups.size(); ++g) {
+    for (const auto& member : drained[g]) {
+      const Target* target = pool->groups[g].find(member);
+      QueryParams params;
+      params.add("TargetGroupArn", pool->groups[g].arn);
+      params.add("Targets.member.1.Id", member);
+      if (target->port > 0) params.add("Targets.member.1.Port", std::to_string(target->port));
+      auto removed = pool->client->query("elasticloadbalancing", kElbVersion, "DeregisterTargets", params);
+      if (!removed.ok()) {
+        return elbError(removed.error(), "cannot drain " + member + " from target group " +
+                                             shortName(pool->groups[g].arn));
+      }
+    }
+  }
   std::vector<long long> forward(pool->groups.size());
   for (std::size_t g = 0; g < pool->groups.size(); ++g) {
-    forward[g] = wanted[g] ? static_cast<long long>(*wanted[g]) * pool->groups[g].serving()
-                           : pool->groups[g].forwardWeight;
+    const long long members = pool->groups[g].serving() - static_cast<long long>(drained[g].size());
+    forward[g] = wanted[g] ? static_cast<long long>(*wanted[g]) * members : pool->groups[g].forwardWeight;
   }
   // A target group with no member left gets no request (ELB would answer 503 for its share),
   // unless every one is empty (then the listener is left as it is).
+  auto left = [&](std::size_t g) {
+    return pool->groups[g].serving() - static_cast<int>(drained[g].size());
+  };
   bool anyServing = false;
-  for (std::size_t g = 0; g < pool->groups.size(); ++g) anyServing = anyServing || pool->groups[g].serving() > 0;
+  for (std::size_t g = 0; g < pool->groups.size(); ++g) anyServing = anyServing || left(g) > 0;
   if (anyServing) {
     for (std::size_t g = 0; g < pool->groups.size(); ++g) {
-      if (pool->groups[g].serving() == 0) forward[g] = 0;
+      if (left(g) == 0) forward[g] = 0;
     }
   }
   long long largest = *std::max_element(forward.begin(), forward.end());
