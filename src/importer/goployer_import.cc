@@ -603,10 +603,15 @@ Result<GoployerImport> importMetrics(const YAML::Node& root) {
     // Goployer's history storage is a server setting here: the server records every aws fleet
     // version in the table (identifier, status, start/deployed/terminated dates, uptime), and
     // keeps every deployment in its own store too (`greenlight history`).
+    // (A missing key is an invalid node in yaml-cpp: only IsDefined() may be asked of it.)
+    auto scalar = [](const YAML::Node& node) {
+      return node.IsDefined() && node.IsScalar() ? node.Scalar() : std::string();
+    };
     const YAML::Node storage = root["storage"];
-    const std::string table = storage.IsMap() && storage["name"].IsScalar() ? storage["name"].Scalar() : "";
-    const std::string type = storage.IsMap() && storage["type"].IsScalar() ? storage["type"].Scalar() : "";
-    const std::string region = root["region"].IsScalar() ? root["region"].Scalar() : "";
+    const bool isMap = storage.IsDefined() && storage.IsMap();
+    const std::string table = isMap ? scalar(storage["name"]) : "";
+    const std::string type = isMap ? scalar(storage["type"]) : "";
+    const std::string region = scalar(root["region"]);
     ManifestFields top(root, "", report);
     if (type == "dynamodb" && !table.empty()) {
       top.mapped("storage", "a server setting: `greenlight server --aws-history-table " + table +
