@@ -18,6 +18,7 @@
 #include "aws/query_params.h"
 #include "aws/xml.h"
 #include "e2e/control_plane.h"
+#include "provider_aws/moto_resources.h"
 #include "support/moto_agent_bridge.h"
 #include "support/moto_server.h"
 
@@ -41,31 +42,11 @@ class AwsDeployIntegration : public MotoTest {
       subnets_.push_back(subnet.text("subnetId"));
       vpc_ = subnet.text("vpcId");
     }
-    blue_ = targetGroup("hello-blue");
-    green_ = targetGroup("hello-green");
-    aws::QueryParams lb;
-    lb.add("Name", "hello");
-    lb.addMembers("Subnets", {subnets_.at(0), subnets_.at(1)});
-    std::string balancer = call("elasticloadbalancing", "2015-12-01", "CreateLoadBalancer", lb)
-                               .list("LoadBalancers").at(0).text("LoadBalancerArn");
-    aws::QueryParams listener;
-    listener.add("LoadBalancerArn", balancer);
-    listener.add("Protocol", "HTTP");
-    listener.add("Port", "80");
-    listener.add("DefaultActions.member.1.Type", "forward");
-    listener.add("DefaultActions.member.1.TargetGroupArn", blue_);
-    listener_ = call("elasticloadbalancing", "2015-12-01", "CreateListener", listener)
-                    .list("Listeners").at(0).text("ListenerArn");
-    aws::QueryParams alarm;
-    alarm.add("AlarmName", "hello-5xx");
-    alarm.add("Namespace", "AWS/ApplicationELB");
-    alarm.add("MetricName", "HTTPCode_Target_5XX_Count");
-    alarm.add("Statistic", "Sum");
-    alarm.add("ComparisonOperator", "GreaterThanThreshold");
-    alarm.add("Threshold", "5");
-    alarm.add("Period", "60");
-    alarm.add("EvaluationPeriods", "1");
-    call("monitoring", "2010-08-01", "PutMetricAlarm", alarm);
+    blue_ = createTargetGroup(client(), "hello-blue", vpc_);
+    green_ = createTargetGroup(client(), "hello-green", vpc_);
+    // A plain forward to blue, as a listener is before any weighting.
+    listener_ = createListener(client(), "hello", subnets_, {{"TargetGroupArn", blue_}});
+    putAlarm(client(), "hello-5xx");
 
     plane_.serverArguments = {"--aws-region", "us-east-1", "--aws-endpoint-url", moto().endpoint(),
                               "--aws-revision-bucket", "hello-revisions",
@@ -120,18 +101,7 @@ class AwsDeployIntegration : public MotoTest {
   }
 
   aws::Xml call(const char* service, const char* version, const char* action, const aws::QueryParams& params = {}) {
-    auto answer = client().query(service, version, action, params);
-    EXPECT_TRUE(answer.ok()) << action << ": " << answer.error().message;
-    return answer.ok() ? *answer : aws::Xml();
-  }
-
-  std::string targetGroup(const std::string& name) {
-    aws::QueryParams params;
-    params.add("Name", name);
-    params.add("Protocol", "HTTP");
-    params.add("Port", "80");
-    params.add("VpcId", vpc_);
-    return call("elasticloadbalancing", "2015-12-01", "CreateTargetGroup", params).list("TargetGroups").at(0).text("TargetGroupArn");
+    return motoCall(client(), service, version, action, params);
   }
 
   bool asgExists(const std::string& name) {

@@ -18,6 +18,7 @@
 #include "providers/aws/aws_clients.h"
 #include "store/sqlite_database.h"
 #include "store/sqlite_serialized.h"
+#include "provider_aws/moto_resources.h"
 #include "support/moto_server.h"
 #include "support/test_support.h"
 
@@ -63,9 +64,7 @@ class AwsProviderFixture : public MotoTest {
 
   aws::Xml call(const char* service, const char* version, const char* action,
                 const aws::QueryParams& params = {}) {
-    auto answer = client().query(service, version, action, params);
-    EXPECT_TRUE(answer.ok()) << action << ": " << answer.error().message;
-    return answer.ok() ? *answer : aws::Xml();
+    return motoCall(client(), service, version, action, params);
   }
   aws::Xml autoScaling(const char* action, const aws::QueryParams& params = {}) {
     return call("autoscaling", "2011-01-01", action, params);

@@ -5,6 +5,7 @@
 #include "bundle/bundle.h"
 #include "catalog/revision_store.h"
 #include "common/error_codes.h"
+#include "provider_aws/moto_resources.h"
 #include "providers/aws/cloudwatch_alarms.h"
 #include "providers/aws/s3_revisions.h"
 
@@ -13,18 +14,7 @@ namespace {
 
 class CloudWatchAlarmsIntegration : public AwsProviderFixture {
  protected:
-  void putAlarm(const std::string& name) {
-    aws::QueryParams params;
-    params.add("AlarmName", name);
-    params.add("Namespace", "AWS/ApplicationELB");
-    params.add("MetricName", "HTTPCode_Target_5XX_Count");
-    params.add("Statistic", "Sum");
-    params.add("ComparisonOperator", "GreaterThanThreshold");
-    params.add("Threshold", "5");
-    params.add("Period", "60");
-    params.add("EvaluationPeriods", "1");
-    cloudWatch("PutMetricAlarm", params);
-  }
+  void putAlarm(const std::string& name) { testing::putAlarm(client(), name); }
   catalog::CheckSpec check(std::vector<std::string> names) {
     catalog::CheckSpec spec;
     spec.name = "errors";

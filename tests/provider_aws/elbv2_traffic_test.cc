@@ -4,6 +4,7 @@
 // unhealthy in its target group.
 #include "aws_provider_fixture.h"
 #include "common/error_codes.h"
+#include "provider_aws/moto_resources.h"
 #include "providers/aws/elbv2_traffic.h"
 #include "traffic/traffic_split.h"
 
@@ -17,37 +18,19 @@ class Elbv2Integration : public AwsProviderFixture {
   void SetUp() override {
     AwsProviderFixture::SetUp();
     if (HasFatalFailure()) return;
-    blue_ = targetGroup("blue");
-    green_ = targetGroup("green");
-    aws::QueryParams lb;
-    lb.add("Name", "front");
-    lb.addMembers("Subnets", {subnets_[0], subnets_[1]});
-    std::string balancer = elb("CreateLoadBalancer", lb).list("LoadBalancers").at(0).text("LoadBalancerArn");
-    aws::QueryParams listener;
-    listener.add("LoadBalancerArn", balancer);
-    listener.add("Protocol", "HTTP");
-    listener.add("Port", "80");
-    listener.add("DefaultActions.member.1.Type", "forward");
-    listener.add("DefaultActions.member.1.ForwardConfig.TargetGroups.member.1.TargetGroupArn", blue_);
-    listener.add("DefaultActions.member.1.ForwardConfig.TargetGroups.member.1.Weight", "1");
-    listener.add("DefaultActions.member.1.ForwardConfig.TargetGroups.member.2.TargetGroupArn", green_);
-    listener.add("DefaultActions.member.1.ForwardConfig.TargetGroups.member.2.Weight", "0");
-    listener_ = elb("CreateListener", listener).list("Listeners").at(0).text("ListenerArn");
+    blue_ = createTargetGroup(client(), "blue", vpc_);
+    green_ = createTargetGroup(client(), "green", vpc_);
+    listener_ = createListener(client(), "front", subnets_,
+                               {{"ForwardConfig.TargetGroups.member.1.TargetGroupArn", blue_},
+                                {"ForwardConfig.TargetGroups.member.1.Weight", "1"},
+                                {"ForwardConfig.TargetGroups.member.2.TargetGroupArn", green_},
+                                {"ForwardConfig.TargetGroups.member.2.Weight", "0"}});
     spec_ = {"us-east-1", {blue_, green_}, listener_, ""};
     provider_ = std::make_unique<Elbv2TrafficProvider>(
         *clients_, [this](const std::string& pool) -> Result<catalog::Elbv2Spec> {
           if (pool != "web") return Error{codes::kNotFound, "no pool " + pool};
           return spec_;
         });
-  }
-
-  std::string targetGroup(const std::string& name) {
-    aws::QueryParams params;
-    params.add("Name", name);
-    params.add("Protocol", "HTTP");
-    params.add("Port", "80");
-    params.add("VpcId", vpc_);
-    return elb("CreateTargetGroup", params).list("TargetGroups").at(0).text("TargetGroupArn");
   }
 
   std::vector<std::string> runInstances(int count) {

@@ -410,17 +410,10 @@ Result<std::vector<std::string>> AwsComputeProvider::listFleetVersions(const std
 Status AwsComputeProvider::retireGroup(const std::string& groupId, const std::string& reason) {
   auto versions = listFleetVersions(groupId);
   if (!versions.ok()) return versions.error();
+  std::lock_guard lock(mutex_);
   for (const auto& version : *versions) {
-    Status retired = retireFleetVersion(groupId, version, reason);
     // A terminationDelayRate applies to a deployment's old version, not to a deleted group.
-    while (!retired.ok() && retired.error().code == codes::kUnavailable) {
-      {
-        std::lock_guard lock(mutex_);
-        scaleDowns_[groupId + "/" + version].lastStepAt.reset();
-      }
-      retired = retireFleetVersion(groupId, version, reason);
-    }
-    if (!retired.ok()) return retired;
+    if (Status retired = retire(groupId, version, reason, /*gradually=*/false); !retired.ok()) return retired;
   }
   return Status::success();
 }
@@ -656,6 +649,11 @@ Status AwsComputeProvider::retireFleetVersion(const std::string& groupId, const 
                                               const std::string& reason) {
   if (fleetVersion.empty()) return Error{codes::kInvalidArgument, "no fleet version to retire"};
   std::lock_guard lock(mutex_);
+  return retire(groupId, fleetVersion, reason, /*gradually=*/true);
+}
+
+Status AwsComputeProvider::retire(const std::string& groupId, const std::string& fleetVersion,
+                                  const std::string& reason, bool gradually) {
   auto context = contextFor(groupId);
   if (!context.ok()) return context.error();
   AwsClient& client = *context->client;
@@ -682,7 +680,7 @@ Status AwsComputeProvider::retireFleetVersion(const std::string& groupId, const 
   }
   // terminationDelayRate: the version shrinks by that share of its instances per
   // scaleDownInterval before it is deleted (the engine asks again while this is Unavailable).
-  const int rate = context->spec.terminationDelayRate;
+  const int rate = gradually ? context->spec.terminationDelayRate : 0;
   const int current = *asg ? std::stoi("0" + (**asg).text("DesiredCapacity")) : 0;
   if (rate > 0 && current > 0) {
     ScaleDown& progress = scaleDowns_.try_emplace(groupId + "/" + fleetVersion, ScaleDown{current, {}}).first->second;

@@ -86,6 +86,9 @@ class AwsComputeProvider final : public fleet::ComputeProvider {
  private:
   struct Context;
   Result<Context> contextFor(const std::string& groupId);
+  // retireFleetVersion's work; `gradually`: honour terminationDelayRate. REQUIRES: mutex_.
+  Status retire(const std::string& groupId, const std::string& fleetVersion, const std::string& reason,
+                bool gradually);
   // Writes the version's history record (when there is a history), logging a failure.
   void record(const Context& context, const std::string& fleetVersion,
               Status (DynamoDbFleetHistory::*write)(const FleetVersionRecord&));

@@ -58,6 +58,30 @@ std::string shortName(const std::string& arn) {
   return rest.substr(0, rest.find('/'));
 }
 
+// Sets one tag of a target group (greenlight's bookkeeping lives on the load balancer).
+Status tagTargetGroup(AwsClient& client, const std::string& arn, const char* key, const std::string& value) {
+  QueryParams params;
+  params.addMembers("ResourceArns", {arn});
+  params.add("Tags.member.1.Key", key);
+  params.add("Tags.member.1.Value", value);
+  auto tagged = client.query("elasticloadbalancing", kElbVersion, "AddTags", params);
+  if (!tagged.ok()) return elbError(tagged.error(), "cannot tag target group " + shortName(arn));
+  return Status::success();
+}
+
+// Deregisters a target (ELB drains it); `what` says why, for the error.
+Status deregister(AwsClient& client, const std::string& arn, const Target& target, const std::string& what) {
+  QueryParams params;
+  params.add("TargetGroupArn", arn);
+  params.add("Targets.member.1.Id", target.id);
+  if (target.port > 0) params.add("Targets.member.1.Port", std::to_string(target.port));
+  auto removed = client.query("elasticloadbalancing", kElbVersion, "DeregisterTargets", params);
+  if (!removed.ok()) {
+    return elbError(removed.error(), "cannot " + what + " " + target.id + " from target group " + shortName(arn));
+  }
+  return Status::success();
+}
+
 }  // namespace
 
 Result<std::vector<std::string>> targetGroupArns(AwsClient& client, const std::vector<std::string>& namesOrArns) {
@@ -220,12 +244,10 @@ Status Elbv2TrafficProvider::addMember(const std::string& poolId, const traffic:
       if (idle == nullptr || group.serving() < idle->serving()) idle = &group;
     }
     if (idle != nullptr && !member.fleetVersion.empty() && idle->fleetVersion != member.fleetVersion) {
-      QueryParams params;
-      params.addMembers("ResourceArns", {idle->arn});
-      params.add("Tags.member.1.Key", kTagFleetVersion);
-      params.add("Tags.member.1.Value", member.fleetVersion);
-      auto tagged = pool->client->query("elasticloadbalancing", kElbVersion, "AddTags", params);
-      if (!tagged.ok()) return elbError(tagged.error(), "cannot tag target group " + shortName(idle->arn));
+      if (Status tagged = tagTargetGroup(*pool->client, idle->arn, kTagFleetVersion, member.fleetVersion);
+          !tagged.ok()) {
+        return tagged;
+      }
     }
     if (idle == nullptr) {
       return Error{codes::kConflict,
@@ -301,15 +323,9 @@ Status Elbv2TrafficProvider::setWeights(const std::string& poolId, const std::ma
   }
   for (std::size_t g = 0; g < pool->groups.size(); ++g) {
     for (const auto& member : drained[g]) {
-      const Target* target = pool->groups[g].find(member);
-      QueryParams params;
-      params.add("TargetGroupArn", pool->groups[g].arn);
-      params.add("Targets.member.1.Id", member);
-      if (target->port > 0) params.add("Targets.member.1.Port", std::to_string(target->port));
-      auto removed = pool->client->query("elasticloadbalancing", kElbVersion, "DeregisterTargets", params);
-      if (!removed.ok()) {
-        return elbError(removed.error(), "cannot drain " + member + " from target group " +
-                                             shortName(pool->groups[g].arn));
+      if (Status removed = deregister(*pool->client, pool->groups[g].arn, *pool->groups[g].find(member), "drain");
+          !removed.ok()) {
+        return removed;
       }
     }
   }
@@ -341,12 +357,10 @@ Status Elbv2TrafficProvider::setWeights(const std::string& poolId, const std::ma
   // The member weights first, then the split: status() reads them together.
   for (std::size_t g = 0; g < pool->groups.size(); ++g) {
     if (!wanted[g] || pool->groups[g].memberWeight == wanted[g]) continue;
-    QueryParams params;
-    params.addMembers("ResourceArns", {pool->groups[g].arn});
-    params.add("Tags.member.1.Key", kTagMemberWeight);
-    params.add("Tags.member.1.Value", std::to_string(*wanted[g]));
-    auto tagged = pool->client->query("elasticloadbalancing", kElbVersion, "AddTags", params);
-    if (!tagged.ok()) return elbError(tagged.error(), "cannot tag target group " + shortName(pool->groups[g].arn));
+    if (Status tagged = tagTargetGroup(*pool->client, pool->groups[g].arn, kTagMemberWeight, std::to_string(*wanted[g]));
+        !tagged.ok()) {
+      return tagged;
+    }
   }
   QueryParams params;
   const bool rule = !pool->spec.listenerRuleArn.empty();
@@ -382,15 +396,7 @@ Result<bool> Elbv2TrafficProvider::removeMember(const std::string& poolId, const
     if (target == nullptr) continue;
     present = true;
     if (target->state == "draining") continue;
-    QueryParams params;
-    params.add("TargetGroupArn", group.arn);
-    params.add("Targets.member.1.Id", instanceId);
-    if (target->port > 0) params.add("Targets.member.1.Port", std::to_string(target->port));
-    auto removed = pool->client->query("elasticloadbalancing", kElbVersion, "DeregisterTargets", params);
-    if (!removed.ok()) {
-      return elbError(removed.error(), "cannot deregister " + instanceId + " from target group " +
-                                           shortName(group.arn));
-    }
+    if (Status removed = deregister(*pool->client, group.arn, *target, "deregister"); !removed.ok()) return removed.error();
   }
   if (!present) {
     remembered_[poolId].erase(instanceId);
