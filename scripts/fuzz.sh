@@ -28,7 +28,16 @@ for target in appspec bundle importer; do
   "$build_dir/fuzz/${target}_fuzz" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix="$work/${target}-artifacts/" -print_final_stats=1 "$work/$target" 2>"$work/$target.log" || {
       tail -50 "$work/$target.log"
-      echo "fuzz target ${target} found a failure; the input is reproduced above" >&2
+      # The failing input outlives the work folder, and its bytes are in the log, so a failure
+      # seen only in CI can be replayed: base64 -d > input; build-fuzz/fuzz/<target>_fuzz input
+      mkdir -p "$build_dir/artifacts"
+      for input in "$work/${target}-artifacts"/*; do
+        [ -f "$input" ] || continue
+        cp "$input" "$build_dir/artifacts/"
+        echo "failing input $(basename "$input") ($(stat -c %s "$input") bytes), base64:"
+        head -c 65536 "$input" | base64
+      done
+      echo "fuzz target ${target} found a failure; its input is above and in $build_dir/artifacts/" >&2
       exit 1
     }
   grep -E "stat::number_of_executed_runs|Done" "$work/$target.log" | tail -2

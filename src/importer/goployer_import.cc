@@ -94,7 +94,7 @@ class ManifestImport {
       if (auto name = top.text("name")) report_.application = *name;
       readUserData(top, launchBase_);
       readTags(top.take("tags"), "tags", report_, tagsBase_);
-      readScheduledActions(top.take("scheduled_actions"));
+      readScheduledActions(top);
       if (top.take("autoscaling").IsDefined()) {
         top.mapped("autoscaling", "a YAML anchor; its policies are imported where the stacks refer to it");
       }
@@ -164,8 +164,14 @@ class ManifestImport {
                                          "run before the greenlight agent starts)");
   }
 
-  void readScheduledActions(const YAML::Node& list) {
+  void readScheduledActions(ManifestFields& top) {
+    const YAML::Node list = top.take("scheduled_actions");
     if (!list.IsDefined() || list.IsNull()) return;
+    if (!list.IsSequence()) {
+      top.unhonouredValue("scheduled_actions", list, "must be a list of actions (name, recurrence, "
+                                                     "capacity); left out");
+      return;
+    }
     for (std::size_t i = 0; i < list.size(); ++i) {
       ManifestFields action(list[i], indexed("scheduled_actions", i), report_);
       ordered_json out = ordered_json::object();
@@ -333,7 +339,10 @@ class ManifestImport {
   template <typename Each>
   std::optional<ordered_json> mapList(ManifestFields& parent, const std::string& key, Each each) {
     YAML::Node list = parent.take(key);
-    if (!list.IsSequence()) return std::nullopt;
+    if (!list.IsSequence()) {
+      if (list.IsDefined() && !list.IsNull()) parent.unhonouredValue(key, list, "must be a list; left out");
+      return std::nullopt;
+    }
     ordered_json out = ordered_json::array();
     for (std::size_t i = 0; i < list.size(); ++i) {
       ManifestFields item(list[i], indexed(parent.pathOf(key), i), report_);
@@ -427,6 +436,11 @@ class ManifestImport {
 
   void readRegions(ManifestFields& stack, const StackPlan& plan) {
     YAML::Node regions = stack.take("regions");
+    if (!regions.IsSequence()) {
+      stack.unhonouredValue("regions", regions, "must be a list of regions, each with `region:`; "
+                                                "this stack makes no group");
+      return;
+    }
     for (std::size_t i = 0; i < regions.size(); ++i) {
       ManifestFields region(regions[i], indexed(stack.pathOf("regions"), i), report_);
       std::string name = region.text("region").value_or("");

@@ -52,7 +52,11 @@ std::optional<long long> goDurationSeconds(const std::string& text) {
 }
 
 ManifestFields::ManifestFields(const YAML::Node& node, std::string path, GoployerImport& report)
-    : node_(node), path_(std::move(path)), report_(report) {}
+    // A key yaml-cpp did not find is an invalid node that throws when asked anything but
+    // IsDefined(), and this destructor must not throw: such a node is kept as an undefined one.
+    : node_(node.IsDefined() ? node : YAML::Node(YAML::NodeType::Undefined)),
+      path_(std::move(path)),
+      report_(report) {}
 
 ManifestFields::~ManifestFields() {
   if (!node_.IsMap()) return;

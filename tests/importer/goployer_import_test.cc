@@ -301,6 +301,47 @@ TEST(GoployerImport, MalformedAndForeignFilesAreRefused) {
       << noStack.error().message;
 }
 
+// Every key Goployer reads as a list, given as a mapping or a single value instead: the import
+// reports it by its path and goes on (a mapping here once threw from a destructor and aborted).
+TEST(GoployerImport, AListGivenAsAnythingElseIsReportedAndTheRestImports) {
+  const std::string manifest = readFile(kCorpus / "deployonly-example.yaml");
+  struct Case {
+    std::string insertBefore;  // a line of the manifest
+    std::string line;          // inserted before it
+    std::string keyPath;       // reported
+    bool groupMade;
+  };
+  const std::vector<Case> cases = {
+      {"stacks:\n", "scheduled_actions: {a: 1, b: 2}\n", "scheduled_actions", true},
+      {"stacks:\n", "scheduled_actions: 7\n", "scheduled_actions", true},
+      {"    polling_interval: 30s\n", "    autoscaling: {0: x}\n", "stacks[0].autoscaling", true},
+      {"    polling_interval: 30s\n", "    alarms: cpu\n", "stacks[0].alarms", true},
+      {"    polling_interval: 30s\n", "    block_devices: {device_name: /dev/xvda}\n", "stacks[0].block_devices", true},
+  };
+  for (const Case& c : cases) {
+    std::string edited = manifest;
+    std::size_t at = edited.find(c.insertBefore);
+    ASSERT_NE(at, std::string::npos) << c.insertBefore;
+    edited.insert(at, c.line);
+    Result<GoployerImport> imported = importGoployer(edited, "m.yaml");
+    ASSERT_TRUE(imported.ok()) << c.line << imported.error().message;
+    const ReportEntry* entry = find(imported->unhonoured, c.keyPath);
+    ASSERT_NE(entry, nullptr) << c.line;
+    EXPECT_NE(entry->why.find("must be a list"), std::string::npos) << entry->why;
+    EXPECT_GT(entry->line, 0) << c.line;
+    EXPECT_EQ(imported->groups.size(), c.groupMade ? 1u : 0u) << c.line;
+  }
+
+  // Regions as a mapping: that stack makes no group, and says why.
+  std::string regionsMap = "name: hello\nstacks:\n  - stack: artd\n    regions: {region: eu-west-1}\n";
+  Result<GoployerImport> imported = importGoployer(regionsMap, "m.yaml");
+  ASSERT_TRUE(imported.ok()) << imported.error().message;
+  EXPECT_TRUE(imported->groups.empty());
+  const ReportEntry* regions = find(imported->unhonoured, "stacks[0].regions");
+  ASSERT_NE(regions, nullptr);
+  EXPECT_NE(regions->why.find("makes no group"), std::string::npos) << regions->why;
+}
+
 TEST(GoployerImport, YamlWriterQuotesWhatWouldReadAsAnotherType) {
   nlohmann::ordered_json document = {{"a", "true"}, {"b", "0.3"}, {"c", "plain text"}, {"d", "x: y"},
                                      {"e", "- item"}, {"f", "line\nline\n"}, {"g", nlohmann::ordered_json::array()}};
