@@ -111,7 +111,8 @@ class ManifestImport {
       std::set<std::string> stackNames;
       for (std::size_t i = 0; i < stacks.size(); ++i) {
         const YAML::Node item = stacks[i];
-        std::string name = item.IsMap() && item["stack"].IsScalar() ? item["stack"].Scalar() : "";
+        const YAML::Node stackKey = item.IsMap() ? item["stack"] : YAML::Node();
+        std::string name = stackKey.IsDefined() && stackKey.IsScalar() ? stackKey.Scalar() : "";
         stackNames.insert(name);
         if (!options_.stack.empty() && name != options_.stack) continue;  // not reported either
         ManifestFields stack(item, indexed("stacks", i), report_);
@@ -677,8 +678,12 @@ Result<GoployerImport> importGoployer(std::string_view text, std::string_view so
   try {
     return ManifestImport(root, source, options).run();
   } catch (const YAML::Exception& error) {
-    return Error{kInvalidManifest, source + ":" + std::to_string(error.mark.line + 1) + ":" +
-                                       std::to_string(error.mark.column + 1) + ": " + error.msg};
+    // A value of a shape the walker did not expect; with no place in the file, the message says
+    // so rather than pointing at line 0.
+    std::string where = error.mark.is_null() ? "" : std::to_string(error.mark.line + 1) + ":" +
+                                                        std::to_string(error.mark.column + 1) + ":";
+    return Error{kInvalidManifest, source + ":" + where + " could not be imported: " + error.msg +
+                                       " (a key has a value of an unexpected shape)"};
   }
 }
 

@@ -340,6 +340,13 @@ TEST(GoployerImport, AListGivenAsAnythingElseIsReportedAndTheRestImports) {
   const ReportEntry* regions = find(imported->unhonoured, "stacks[0].regions");
   ASSERT_NE(regions, nullptr);
   EXPECT_NE(regions->why.find("makes no group"), std::string::npos) << regions->why;
+
+  // A stack without its `stack:` name is still read (it once came back as "0:0: invalid node").
+  Result<GoployerImport> unnamed =
+      importGoployer("name: hello\nstacks:\n  - env: dev\n    regions:\n      - region: eu-west-1\n", "m.yaml");
+  ASSERT_TRUE(unnamed.ok()) << unnamed.error().message;
+  ASSERT_EQ(unnamed->groups.size(), 1u);
+  EXPECT_EQ(unnamed->groups[0].name, "dev_euwest1");
 }
 
 TEST(GoployerImport, YamlWriterQuotesWhatWouldReadAsAnotherType) {
