@@ -474,7 +474,8 @@ AwsFleetSpec readAwsFleetSpec(const json& section, std::vector<TrafficSpecProble
   }
   SectionReader aws(section, "fleet.aws", problems,
                     {"region", "launchTemplate", "autoScaling", "scalingPolicies", "scalingAlarms",
-                     "scheduledActions", "terminationDelayRate", "healthyTimeoutSeconds"});
+                     "scheduledActions", "terminationDelayRate", "terminationDelayIntervalSeconds",
+                     "healthyTimeoutSeconds"});
   if (!aws.ok()) return spec;
   aws.text("region", spec.region);
   if (spec.region.empty()) {
@@ -486,6 +487,7 @@ AwsFleetSpec readAwsFleetSpec(const json& section, std::vector<TrafficSpecProble
   readAutoScaling(aws, problems, spec.autoScaling);
   readScaling(aws, problems, spec);
   aws.whole("terminationDelayRate", spec.terminationDelayRate, 0, 100);
+  aws.whole("terminationDelayIntervalSeconds", spec.terminationDelayIntervalSeconds, 1, 3600);
   aws.whole("healthyTimeoutSeconds", spec.healthyTimeoutSeconds, 60, 86400);
   if (spec.launchTemplate.spotOptions && spec.autoScaling.mixedInstancesPolicy) {
     problems.push_back({"fleet.aws.launchTemplate.spotOptions",

@@ -72,6 +72,7 @@ namespace greenlight::catalog {
 //         - {name: weekend, recurrence: "0 9 * * SAT", capacity: {min: 0, max: 0, desired: 0}}
 //       terminationDelayRate: 0                # the old version is scaled down this percentage
 //                                              #   of its instances at a time (0: all at once)
+//       terminationDelayIntervalSeconds: 60    #   one step per this many seconds
 //       healthyTimeoutSeconds: 3600            # every new instance launched within this, or the
 //                                              #   new version is removed and the old one kept
 
@@ -200,6 +201,7 @@ struct AwsFleetSpec {
   std::vector<AwsScalingAlarm> scalingAlarms;
   std::vector<AwsScheduledAction> scheduledActions;
   int terminationDelayRate = 0;       // 0..100
+  int terminationDelayIntervalSeconds = 60;  // 1..3600, between two steps of terminationDelayRate
   int healthyTimeoutSeconds = 3600;   // 60..86400
   bool operator==(const AwsFleetSpec&) const = default;
 };

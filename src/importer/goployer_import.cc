@@ -226,9 +226,22 @@ class ManifestImport {
     }
     readTags(stack.take("tags"), stack.pathOf("tags"), report_, tags);
     if (!tags.empty()) plan.autoScaling["tags"] = tags;
-    if (stack.text("polling_interval")) {
-      stack.unhonoured("polling_interval", "greenlight watches health continuously (each target "
-                                           "group's and each agent's own reports); no polling interval to set");
+    if (auto interval = stack.text("polling_interval")) {
+      // Goployer takes one termination_delay_rate step per poll; that pace is kept.
+      auto seconds = detail::goDurationSeconds(*interval);
+      const bool gradual = plan.fleetExtras.value("terminationDelayRate", 0LL) > 0;
+      if (gradual && seconds && *seconds >= 1 && *seconds <= 3600) {
+        plan.fleetExtras["terminationDelayIntervalSeconds"] = *seconds;
+        stack.mapped("polling_interval", "fleet.aws.terminationDelayIntervalSeconds: " + std::to_string(*seconds) +
+                                             " (one termination_delay_rate step per poll, as Goployer "
+                                             "steps); health is watched continuously");
+      } else if (gradual) {
+        stack.unhonoured("polling_interval", "must be a duration from 1s to 1h to pace termination_delay_rate; "
+                                             "greenlight's step of 60s applies");
+      } else {
+        stack.unhonoured("polling_interval", "greenlight watches health continuously (each target "
+                                             "group's and each agent's own reports); no polling interval to set");
+      }
     }
     if (auto timeout = stack.text("timeout")) {
       auto seconds = detail::goDurationSeconds(*timeout);
@@ -527,7 +540,7 @@ class ManifestImport {
       if (plan.fleetExtras.contains(key)) aws[key] = plan.fleetExtras[key];
     }
     if (!actions.empty()) aws["scheduledActions"] = actions;
-    for (const char* key : {"terminationDelayRate", "healthyTimeoutSeconds"}) {
+    for (const char* key : {"terminationDelayRate", "terminationDelayIntervalSeconds", "healthyTimeoutSeconds"}) {
       if (plan.fleetExtras.contains(key)) aws[key] = plan.fleetExtras[key];
     }
 

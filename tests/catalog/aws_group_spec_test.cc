@@ -84,6 +84,7 @@ TEST(AwsGroupSpec, TheFullExampleReadsIntoTypedSpecs) {
   ASSERT_EQ(aws->scheduledActions.size(), 1u);
   EXPECT_EQ(aws->scheduledActions[0].desired, 0);
   EXPECT_EQ(aws->terminationDelayRate, 50);
+  EXPECT_EQ(aws->terminationDelayIntervalSeconds, 20);
   EXPECT_EQ(aws->healthyTimeoutSeconds, 1800);
 
   Result<std::optional<LoadBalancerSpec>> balancer = loadBalancerOf(groupOf(*spec));
@@ -154,6 +155,7 @@ struct BadCase {
 TEST(AwsGroupSpec, EachProblemNamesItsKeyAndLine) {
   const std::vector<BadCase> cases = {
       {"    terminationDelayRate: 150\n", "web.yaml:9:27: fleet.aws.terminationDelayRate: must be a whole number from 0 to 100, not 150"},
+      {"    terminationDelayIntervalSeconds: 0\n", "web.yaml:9:38: fleet.aws.terminationDelayIntervalSeconds: must be a whole number from 1 to 3600, not 0"},
       {"    healthyTimeoutSeconds: 5\n", "web.yaml:9:28: fleet.aws.healthyTimeoutSeconds: must be a whole number from 60 to 86400"},
       {"    scalingPolicies: [{name: up, adjustmentType: ChangeCapacity, scalingAdjustment: 1}]\n",
        "web.yaml:9:50: fleet.aws.scalingPolicies[0].adjustmentType: must be one of 'ChangeInCapacity', "

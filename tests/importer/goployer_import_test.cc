@@ -231,8 +231,18 @@ TEST(GoployerImport, ScheduledActionsLifecycleHooksAndTerminationDelay) {
   EXPECT_EQ(exact.launchTemplate.blockDevices[0].iops, 100);
   EXPECT_EQ(exact.launchTemplate.iamInstanceProfile, "") << "an empty profile is none";
 
+  // termination_delay_rate steps once per polling_interval, as Goployer does.
   GoployerImport basic = importCorpus("basic-example.yaml");
-  EXPECT_EQ(catalog::awsFleetOf(parsedGroup(basic.groups[0])).value().terminationDelayRate, 50);
+  catalog::AwsFleetSpec basicFleet = catalog::awsFleetOf(parsedGroup(basic.groups[0])).value();
+  EXPECT_EQ(basicFleet.terminationDelayRate, 50);
+  EXPECT_EQ(basicFleet.terminationDelayIntervalSeconds, 30);
+  const ReportEntry* polling = find(basic.mapped, "stacks[0].polling_interval");
+  ASSERT_NE(polling, nullptr);
+  EXPECT_NE(polling->why.find("terminationDelayIntervalSeconds: 30"), std::string::npos) << polling->why;
+  EXPECT_EQ(find(basic.unhonoured, "stacks[0].polling_interval"), nullptr);
+  // Without a termination_delay_rate the interval paces nothing.
+  EXPECT_EQ(catalog::awsFleetOf(parsedGroup(*byStack.at("artd"))).value().terminationDelayIntervalSeconds, 60);
+  EXPECT_NE(find(imported.unhonoured, "stacks[0].polling_interval"), nullptr);
 }
 
 TEST(GoployerImport, UserDataIsReadThroughTheCallerAndUnknownKeysAreReported) {

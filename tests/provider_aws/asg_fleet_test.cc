@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "aws_provider_fixture.h"
+#include "catalog/catalog_test_helpers.h"
 #include "common/error_codes.h"
 #include "providers/aws/asg_fleet.h"
 
@@ -287,32 +288,31 @@ TEST_F(AwsFleetIntegration, ARollingReplaceGrowsTheSameGroupBatchByBatch) {
 TEST_F(AwsFleetIntegration, ATerminationDelayRateScalesTheOldVersionDownStepByStepBeforeDeletingIt) {
   providers::aws::AwsFleetOptions options;
   options.serverUrl = "https://deploy.example.com";
-  options.scaleDownInterval = std::chrono::milliseconds(0);
-  AwsComputeProvider gradual(*database_, clock_, *clients_,
+  catalog::ManualClock clock("2026-12-07T10:00:00Z");
+  AwsComputeProvider gradual(*database_, clock, *clients_,
                              [this](const std::string&) -> Result<std::filesystem::path> { return data_ / "enrolment.token"; },
                              options);
-  catalog::DeploymentGroup web = createGroup("web", yaml("", "    terminationDelayRate: 50\n"));
+  catalog::DeploymentGroup web = createGroup(
+      "web", yaml("", "    terminationDelayRate: 50\n    terminationDelayIntervalSeconds: 30\n"));
   ASSERT_TRUE(gradual.provisionFleetVersion(web.id, "hello-web-v001", 4).ok());
   Status first = gradual.retireFleetVersion(web.id, "hello-web-v001", "replaced");
   ASSERT_FALSE(first.ok());
   EXPECT_EQ(first.error().code, codes::kUnavailable);
   EXPECT_NE(first.error().message.find("2 instances left"), std::string::npos) << first.error().message;
   EXPECT_EQ(asg("hello-web-v001").text("DesiredCapacity"), "2");
+
+  // Within the interval, the next step waits (and asking again changes nothing).
+  clock.advance(std::chrono::seconds(29));
+  EXPECT_EQ(gradual.retireFleetVersion(web.id, "hello-web-v001", "replaced").error().code, codes::kUnavailable);
+  EXPECT_EQ(gradual.retireFleetVersion(web.id, "hello-web-v001", "replaced").error().code, codes::kUnavailable);
+  EXPECT_EQ(asg("hello-web-v001").text("DesiredCapacity"), "2") << "one step within the interval";
+
+  // Once it has passed: the last step, and the version is deleted.
+  clock.advance(std::chrono::seconds(1));
   Status second = gradual.retireFleetVersion(web.id, "hello-web-v001", "replaced");
   ASSERT_TRUE(second.ok()) << second.error().message;
   EXPECT_FALSE(asg("hello-web-v001").exists());
   EXPECT_TRUE(launchTemplates().empty());
-
-  // With an interval, the next step waits for it.
-  providers::aws::AwsFleetOptions slow = options;
-  slow.scaleDownInterval = std::chrono::hours(1);
-  AwsComputeProvider patient(*database_, clock_, *clients_,
-                             [this](const std::string&) -> Result<std::filesystem::path> { return data_ / "enrolment.token"; },
-                             slow);
-  ASSERT_TRUE(patient.provisionFleetVersion(web.id, "hello-web-v002", 4).ok());
-  EXPECT_EQ(patient.retireFleetVersion(web.id, "hello-web-v002", "r").error().code, codes::kUnavailable);
-  EXPECT_EQ(patient.retireFleetVersion(web.id, "hello-web-v002", "r").error().code, codes::kUnavailable);
-  EXPECT_EQ(asg("hello-web-v002").text("DesiredCapacity"), "2") << "one step within the interval";
 }
 
 TEST_F(AwsFleetIntegration, AnInstanceNotInServiceAndHealthyInItsGroupIsNamed) {

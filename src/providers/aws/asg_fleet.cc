@@ -678,14 +678,16 @@ Status AwsComputeProvider::retire(const std::string& groupId, const std::string&
     return Error{codes::kConflict, "Auto Scaling group " + fleetVersion + " is not tagged " +
                                        kTagGroup + "=" + groupId + "; greenlight leaves it alone"};
   }
-  // terminationDelayRate: the version shrinks by that share of its instances per
-  // scaleDownInterval before it is deleted (the engine asks again while this is Unavailable).
+  // terminationDelayRate: the version shrinks by that share of its instances once per
+  // terminationDelayIntervalSeconds before it is deleted (the engine asks again while this is
+  // Unavailable).
   const int rate = gradually ? context->spec.terminationDelayRate : 0;
   const int current = *asg ? std::stoi("0" + (**asg).text("DesiredCapacity")) : 0;
   if (rate > 0 && current > 0) {
     ScaleDown& progress = scaleDowns_.try_emplace(groupId + "/" + fleetVersion, ScaleDown{current, {}}).first->second;
     const WallTime now = clock_.now();
-    if (progress.lastStepAt && now - *progress.lastStepAt < options_.scaleDownInterval) {
+    const auto interval = std::chrono::seconds(context->spec.terminationDelayIntervalSeconds);
+    if (progress.lastStepAt && now - *progress.lastStepAt < interval) {
       return Error{codes::kUnavailable, "scaling " + fleetVersion + " down gradually (terminationDelayRate " +
                                             std::to_string(rate) + "%): " + std::to_string(current) +
                                             " instances left"};

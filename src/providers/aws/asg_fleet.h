@@ -44,8 +44,6 @@ struct AwsFleetOptions {
   // is logged, never a failed deployment.
   std::shared_ptr<DynamoDbFleetHistory> history;
   std::function<void(const std::string&)> log;
-  // terminationDelayRate: how long between two scale-down steps of a retiring version.
-  std::chrono::milliseconds scaleDownInterval{60000};
 };
 
 // The group's enrolment token file (made on first use): the local fleet's, shared.
