@@ -14,10 +14,20 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 # Seeds: the real-world AppSpec corpus, small archives of the sample app, the Goployer manifests.
+# The shared data is found as the tests find it (tests/CMakeLists.txt): $GREENLIGHT_SHARED_DIR,
+# ../shared, or ../shared beside the repository this one was cloned from.
+shared="${GREENLIGHT_SHARED_DIR:-../shared}"
+if [ ! -d "$shared/corpus" ]; then
+  origin="$(git config --get remote.origin.url 2>/dev/null || true)"
+  if [ -n "$origin" ] && [ -d "$origin/../shared/corpus" ]; then shared="$origin/../shared"; fi
+fi
+if [ ! -d "$shared/corpus" ]; then
+  echo "no shared corpus at $shared: the AppSpec and Goployer targets start from the sample app only" >&2
+fi
 mkdir -p "$work/appspec" "$work/bundle" "$work/importer"
-cp ../shared/corpus/appspec/*.yml ../shared/corpus/appspec/*.json "$work/appspec/" 2>/dev/null || true
+cp "$shared"/corpus/appspec/*.yml "$shared"/corpus/appspec/*.json "$work/appspec/" 2>/dev/null || true
 cp examples/sample-app/appspec.yml "$work/appspec/sample.yml"
-cp ../shared/corpus/goployer/*.yaml "$work/importer/" 2>/dev/null || true
+cp "$shared"/corpus/goployer/*.yaml "$work/importer/" 2>/dev/null || true
 tar -C examples -cf "$work/bundle/sample.tar" sample-app
 tar -C examples -czf "$work/bundle/sample.tgz" sample-app
 (cd examples && zip -qr "$work/bundle/sample.zip" sample-app)
