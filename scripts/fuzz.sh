@@ -28,6 +28,10 @@ mkdir -p "$work/appspec" "$work/bundle" "$work/importer"
 cp "$shared"/corpus/appspec/*.yml "$shared"/corpus/appspec/*.json "$work/appspec/" 2>/dev/null || true
 cp examples/sample-app/appspec.yml "$work/appspec/sample.yml"
 cp "$shared"/corpus/goployer/*.yaml "$work/importer/" 2>/dev/null || true
+# Every input a target once failed on is a seed too (and a unit test: tests/importer).
+for target in appspec bundle importer; do
+  cp fuzz/regressions/"$target"/* "$work/$target/" 2>/dev/null || true
+done
 tar -C examples -cf "$work/bundle/sample.tar" sample-app
 tar -C examples -czf "$work/bundle/sample.tgz" sample-app
 (cd examples && zip -qr "$work/bundle/sample.zip" sample-app)
@@ -47,7 +51,8 @@ for target in appspec bundle importer; do
         echo "failing input $(basename "$input") ($(stat -c %s "$input") bytes), base64:"
         head -c 65536 "$input" | base64
       done
-      echo "fuzz target ${target} found a failure; its input is above and in $build_dir/artifacts/" >&2
+      echo "fuzz target ${target} found a failure; its input is above and in $build_dir/artifacts/" \
+        "(once fixed, keep it in fuzz/regressions/${target}/)" >&2
       exit 1
     }
   grep -E "stat::number_of_executed_runs|Done" "$work/$target.log" | tail -2

@@ -43,11 +43,25 @@ bool isInline(const ordered_json& value) {
   return !value.is_structured() || value.empty();
 }
 
+// A literal block reads back as this very text only when the text has lines YAML can hold as they
+// are: no control character but newline and tab, a first line that does not start with white space
+// (that would set the block's indentation), and at most one newline at its end (clip chomping).
+bool fitsLiteralBlock(const std::string& text) {
+  if (text.find('\n') == std::string::npos) return false;
+  if (text.front() == ' ' || text.front() == '\t' || text.front() == '\n') return false;
+  if (text.ends_with("\n\n")) return false;
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if ((byte < 0x20 && c != '\n' && c != '\t') || byte == 0x7f) return false;
+  }
+  return true;
+}
+
 void write(std::ostringstream& out, const ordered_json& value, int indent);
 
 void writeEntry(std::ostringstream& out, const std::string& key, const ordered_json& value, int indent) {
   out << std::string(indent, ' ') << scalarText(key) << ":";
-  if (value.is_string() && value.get<std::string>().find('\n') != std::string::npos) {
+  if (value.is_string() && fitsLiteralBlock(value.get<std::string>())) {
     // A script: a literal block keeps it readable.
     std::string text = value.get<std::string>();
     bool endsWithNewline = !text.empty() && text.back() == '\n';

@@ -7,12 +7,15 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <random>
 
 #include "catalog/aws_fleet_spec.h"
 #include "catalog/catalog.h"
 #include "catalog/group_spec.h"
 #include "catalog/traffic_spec.h"
 #include "importer/goployer_import.h"
+
+#include <yaml-cpp/yaml.h>
 
 namespace greenlight::importer {
 namespace {
@@ -367,6 +370,90 @@ TEST(GoployerImport, YamlWriterQuotesWhatWouldReadAsAnotherType) {
   EXPECT_NE(yaml.find("b: \"0.3\""), std::string::npos) << yaml;
   EXPECT_NE(yaml.find("c: plain text"), std::string::npos) << yaml;
   EXPECT_NE(yaml.find("f: |\n  line\n  line\n"), std::string::npos) << yaml;
+}
+
+TEST(GoployerImport, EveryInputTheFuzzerFoundNowImportsOrIsReported) {
+  // fuzz/regressions/importer/ keeps each input the fuzzer once failed on; the checks are the fuzz
+  // target's, so they run here too, under every sanitizer, on every test run.
+  const fs::path folder = fs::path(GREENLIGHT_SOURCE_DIR) / "fuzz" / "regressions" / "importer";
+  int inputs = 0;
+  for (const auto& entry : fs::directory_iterator(folder)) {
+    ++inputs;
+    SCOPED_TRACE(entry.path().filename().string());
+    std::string text = readFile(entry.path());
+    Result<GoployerImport> imported = importGoployer(text, "manifest.yaml");
+    if (!imported.ok()) {
+      EXPECT_EQ(imported.error().message.find("could not be imported"), std::string::npos) << imported.error().message;
+      continue;
+    }
+    for (const auto& group : imported->groups) {
+      if (!group.problems.empty()) continue;
+      Result<catalog::GroupSpec> spec = catalog::parseGroupYaml(toYaml(group.spec), group.fileName);
+      EXPECT_TRUE(spec.ok()) << group.fileName << ": " << spec.error().message;
+    }
+  }
+  EXPECT_GE(inputs, 2);
+}
+
+TEST(GoployerImport, YamlWriterReadsBackEveryTextAsItWas) {
+  // Multi-line texts the literal block cannot hold as they are (the fuzzer found the NUL: a quoted
+  // value running over many lines of a manifest) must be written quoted, and every one read back.
+  using namespace std::string_literals;
+  const std::vector<std::string> texts = {
+      "a\nb"s,        "a\nb\n"s,          "a\nb\n\n"s,     "\nleading newline"s, "  indented\nfirst line"s,
+      "\tab\nline"s, "nul\nin\0side"s,  "cr\r\nlf"s,       "bell\a\nx"s,        "del\x7f\nx"s,
+      "x\n  y\n \n"s, "# not a comment\n---\n..."s, "tab\tinside\nline"s,
+  };
+  nlohmann::ordered_json document = nlohmann::ordered_json::object();
+  for (std::size_t i = 0; i < texts.size(); ++i) document["k" + std::to_string(i)] = texts[i];
+  std::string yaml = toYaml(document);
+  YAML::Node read = YAML::Load(yaml);
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    EXPECT_EQ(read["k" + std::to_string(i)].as<std::string>(), texts[i]) << "text " << i << " in\n" << yaml;
+  }
+  EXPECT_NE(yaml.find("k0: |-\n  a\n  b\n"), std::string::npos) << "a plain script stays a literal block:\n" << yaml;
+}
+
+TEST(GoployerImport, YamlWriterReadsBackRandomTextsAsKeysValuesAndListItems) {
+  // Texts made of YAML's special characters, white space, control characters and multi-byte UTF-8
+  // (NEL, line and paragraph separators, a byte order mark): each must read back unchanged wherever
+  // the writer puts it. A fixed seed makes every run the same.
+  const std::vector<std::string> pieces = {
+      "a", "Z", "7", "0x1", ".", " ", "  ", ":", ": ", "#", " #", "\t#", "-", "- ", "?", ",", "[", "]",
+      "{", "}", "&", "*", "!", "|", ">", "'", "\"", "%", "@", "`", "<<", "=", "~", "\\", "\t", "\n",
+      "\r", std::string(1, '\0'), "\x01", "\x7f", "é", "\xC2\x85", "\xE2\x80\xA8", "\xE2\x80\xA9",
+      "\xEF\xBB\xBF", "---", "...", "true", "null", "1e3", "inf", ".nan", "yes"};
+  std::mt19937 random(20261207);
+  auto randomText = [&] {
+    std::string text;
+    auto length = std::uniform_int_distribution<int>(0, 6)(random);
+    for (int i = 0; i < length; ++i) {
+      text += pieces[std::uniform_int_distribution<std::size_t>(0, pieces.size() - 1)(random)];
+    }
+    return text;
+  };
+  for (int round = 0; round < 2000; ++round) {
+    std::vector<std::string> texts(6);
+    for (auto& text : texts) text = randomText();
+    nlohmann::ordered_json document = {{"value", texts[0]},
+                                       {"list", {texts[1], texts[2]}},
+                                       {"map", {{texts[3].empty() ? "k" : texts[3], texts[4]}}},
+                                       {"nested", {{{"item", texts[5]}}}}};
+    std::string yaml = toYaml(document);
+    YAML::Node read;
+    ASSERT_NO_THROW(read = YAML::Load(yaml)) << yaml;
+    ASSERT_TRUE(read.IsMap()) << yaml;
+    EXPECT_EQ(read["value"].as<std::string>(""), texts[0]) << yaml;
+    ASSERT_TRUE(read["list"].IsSequence()) << yaml;
+    EXPECT_EQ(read["list"][0].as<std::string>(""), texts[1]) << yaml;
+    EXPECT_EQ(read["list"][1].as<std::string>(""), texts[2]) << yaml;
+    ASSERT_TRUE(read["map"].IsMap()) << yaml;
+    ASSERT_EQ(read["map"].size(), 1u) << yaml;
+    EXPECT_EQ(read["map"].begin()->first.as<std::string>(""), texts[3].empty() ? "k" : texts[3]) << yaml;
+    EXPECT_EQ(read["map"].begin()->second.as<std::string>(""), texts[4]) << yaml;
+    EXPECT_EQ(read["nested"][0]["item"].as<std::string>(""), texts[5]) << yaml;
+    if (HasFailure()) return;
+  }
 }
 
 }  // namespace
